@@ -1,0 +1,316 @@
+/* configuration.h — UrlSessionConfiguration: the settings a session is created with. */
+#ifndef URLSESSION_CONFIGURATION_H
+#define URLSESSION_CONFIGURATION_H
+
+#include "types.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** UrlMultipathServiceType: how a session uses several network paths (Apple's names). */
+typedef enum {
+    URL_MULTIPATH_SERVICE_TYPE_NONE = 0,
+    URL_MULTIPATH_SERVICE_TYPE_HANDOVER = 1,
+    URL_MULTIPATH_SERVICE_TYPE_INTERACTIVE = 2,
+    URL_MULTIPATH_SERVICE_TYPE_AGGREGATE = 3,
+} UrlMultipathServiceType;
+
+/** UrlTlsVersion: the lowest TLS version a session accepts. */
+typedef enum {
+    URL_TLS_VERSION_1_0 = 10,
+    URL_TLS_VERSION_1_1 = 11,
+    URL_TLS_VERSION_1_2 = 12,
+    URL_TLS_VERSION_1_3 = 13,
+} UrlTlsVersion;
+
+/**
+ * UrlHttpVersion:
+ * @URL_HTTP_VERSION_DEFAULT: HTTP/2 over TLS when the server offers it (ALPN), HTTP/1.1
+ *   in cleartext; what URLSession does.
+ * @URL_HTTP_VERSION_1_1: HTTP/1.1 only.
+ * @URL_HTTP_VERSION_2: HTTP/2 over TLS by ALPN and, in cleartext, with prior knowledge
+ *   (the server must speak h2c).
+ */
+typedef enum {
+    URL_HTTP_VERSION_DEFAULT = 0,
+    URL_HTTP_VERSION_1_1 = 1,
+    URL_HTTP_VERSION_2 = 2,
+} UrlHttpVersion;
+
+/**
+ * url_session_configuration_new_default:
+ *
+ * Creates a configuration with URLSession's defaults: request timeout 60 s, resource
+ * timeout 7 days, 6 connections per host, TLS 1.2 minimum with full certificate
+ * verification against the system's CA store, multipath "none", cellular, expensive and
+ * constrained networks allowed, not waiting for connectivity.
+ *
+ * Returns: (transfer full): release with url_session_configuration_unref()
+ * Thread: any
+ */
+URL_API UrlSessionConfiguration *url_session_configuration_new_default(void);
+
+/**
+ * url_session_configuration_new_ephemeral:
+ *
+ * Like the default configuration, but nothing the session learns (cookies, cache,
+ * credentials, once those exist) outlives the session or is shared with other sessions.
+ *
+ * Returns: (transfer full): release with url_session_configuration_unref()
+ * Thread: any
+ */
+URL_API UrlSessionConfiguration *url_session_configuration_new_ephemeral(void);
+
+/**
+ * url_session_configuration_copy:
+ * @configuration: a configuration
+ *
+ * Returns: (transfer full): an independent deep copy; release with
+ *   url_session_configuration_unref()
+ * Thread: any, but not concurrently with setters on @configuration
+ */
+URL_API UrlSessionConfiguration *
+url_session_configuration_copy(const UrlSessionConfiguration *configuration);
+
+/** url_session_configuration_ref: Returns: (transfer full) @configuration. Thread: any */
+URL_API UrlSessionConfiguration *
+url_session_configuration_ref(UrlSessionConfiguration *configuration);
+
+/** url_session_configuration_unref: drops a reference; NULL is ignored. Thread: any */
+URL_API void url_session_configuration_unref(UrlSessionConfiguration *configuration);
+
+/**
+ * url_session_configuration_is_ephemeral:
+ * Returns: whether the configuration was made by url_session_configuration_new_ephemeral()
+ * Thread: any
+ */
+URL_API bool url_session_configuration_is_ephemeral(const UrlSessionConfiguration *configuration);
+
+/**
+ * url_session_configuration_set_timeout_interval_for_request:
+ * @seconds: > 0; default 60
+ *
+ * The idle timeout: a task fails with URL_ERROR_TIMED_OUT when no byte has moved in
+ * either direction (and no connection progress was made) for @seconds. Any progress
+ * restarts the timer. A request's own timeout (url_request_set_timeout_interval())
+ * takes precedence. Invalid values are ignored with a warning.
+ *
+ * Thread: any, not concurrently with other calls on @configuration
+ */
+URL_API void
+url_session_configuration_set_timeout_interval_for_request(UrlSessionConfiguration *configuration,
+                                                           double seconds);
+/** Returns: the request (idle) timeout in seconds. Thread: any */
+URL_API double url_session_configuration_get_timeout_interval_for_request(
+    const UrlSessionConfiguration *configuration);
+
+/**
+ * url_session_configuration_set_timeout_interval_for_resource:
+ * @seconds: > 0; default 604800 (7 days)
+ *
+ * The longest a whole task may take, from its first resume to its completion, including
+ * redirects. When it passes the task fails with URL_ERROR_TIMED_OUT.
+ *
+ * Thread: any, not concurrently with other calls on @configuration
+ */
+URL_API void
+url_session_configuration_set_timeout_interval_for_resource(UrlSessionConfiguration *configuration,
+                                                            double seconds);
+/** Returns: the resource timeout in seconds. Thread: any */
+URL_API double url_session_configuration_get_timeout_interval_for_resource(
+    const UrlSessionConfiguration *configuration);
+
+/**
+ * url_session_configuration_set_additional_header:
+ * @name: header name; a token with no CR, LF or colon
+ * @value: (nullable): the value, no CR or LF; NULL removes the header
+ * @error: (out) (optional): set when the name or value is refused
+ *
+ * Adds a header sent with every request of sessions made from this configuration. A
+ * header the request sets itself wins (names compare case-insensitively).
+ *
+ * Returns: true when stored, false when refused (@error says why)
+ * Thread: any, not concurrently with other calls on @configuration
+ */
+URL_API bool url_session_configuration_set_additional_header(UrlSessionConfiguration *configuration,
+                                                             const char *name, const char *value,
+                                                             UrlError **error);
+/**
+ * url_session_configuration_get_additional_header:
+ * Returns: (transfer none) (nullable): the value for @name (case-insensitive), valid until
+ *   the header is changed or the configuration freed.
+ * Thread: any
+ */
+URL_API const char *
+url_session_configuration_get_additional_header(const UrlSessionConfiguration *configuration,
+                                                const char *name);
+
+/**
+ * url_session_configuration_set_max_connections_per_host:
+ * @count: 1 or more; default 6
+ *
+ * Thread: any, not concurrently with other calls on @configuration
+ */
+URL_API void
+url_session_configuration_set_max_connections_per_host(UrlSessionConfiguration *configuration,
+                                                       int count);
+/** Returns: the connection limit per host. Thread: any */
+URL_API int url_session_configuration_get_max_connections_per_host(
+    const UrlSessionConfiguration *configuration);
+
+/**
+ * url_session_configuration_set_user_agent:
+ * @user_agent: (nullable): copied; NULL restores "liburlsession/VERSION libcurl/VERSION"
+ *
+ * Sent as User-Agent unless the request or the additional headers set one.
+ * Thread: any, not concurrently with other calls on @configuration
+ */
+URL_API void url_session_configuration_set_user_agent(UrlSessionConfiguration *configuration,
+                                                      const char *user_agent);
+/** Returns: (transfer none): the user agent, valid until changed. Thread: any */
+URL_API const char *
+url_session_configuration_get_user_agent(const UrlSessionConfiguration *configuration);
+
+/**
+ * url_session_configuration_set_ca_file:
+ * @path: (nullable): a PEM bundle of trusted CAs, copied; NULL uses the system's store
+ *
+ * Thread: any, not concurrently with other calls on @configuration
+ */
+URL_API void url_session_configuration_set_ca_file(UrlSessionConfiguration *configuration,
+                                                   const char *path);
+/** Returns: (transfer none) (nullable): the CA file. Thread: any */
+URL_API const char *
+url_session_configuration_get_ca_file(const UrlSessionConfiguration *configuration);
+
+/**
+ * url_session_configuration_set_ca_path:
+ * @path: (nullable): a directory of hashed CA certificates (c_rehash), copied
+ *
+ * Thread: any, not concurrently with other calls on @configuration
+ */
+URL_API void url_session_configuration_set_ca_path(UrlSessionConfiguration *configuration,
+                                                   const char *path);
+/** Returns: (transfer none) (nullable): the CA directory. Thread: any */
+URL_API const char *
+url_session_configuration_get_ca_path(const UrlSessionConfiguration *configuration);
+
+/**
+ * url_session_configuration_set_tls_minimum_version:
+ * @version: default URL_TLS_VERSION_1_2
+ *
+ * Thread: any, not concurrently with other calls on @configuration
+ */
+URL_API void
+url_session_configuration_set_tls_minimum_version(UrlSessionConfiguration *configuration,
+                                                  UrlTlsVersion version);
+/** Returns: the lowest accepted TLS version. Thread: any */
+URL_API UrlTlsVersion
+url_session_configuration_get_tls_minimum_version(const UrlSessionConfiguration *configuration);
+
+/**
+ * url_session_configuration_set_http_version:
+ * @version: default URL_HTTP_VERSION_DEFAULT
+ *
+ * Thread: any, not concurrently with other calls on @configuration
+ */
+URL_API void url_session_configuration_set_http_version(UrlSessionConfiguration *configuration,
+                                                        UrlHttpVersion version);
+/** Returns: the HTTP version preference. Thread: any */
+URL_API UrlHttpVersion
+url_session_configuration_get_http_version(const UrlSessionConfiguration *configuration);
+
+/**
+ * url_session_configuration_set_download_directory:
+ * @path: (nullable): copied; NULL means g_get_tmp_dir() ($TMPDIR or /tmp)
+ *
+ * Where download tasks stream their temporary files. Put it on the filesystem of the
+ * final destination so that moving the file in did-finish-downloading-to is a rename.
+ *
+ * Thread: any, not concurrently with other calls on @configuration
+ */
+URL_API void
+url_session_configuration_set_download_directory(UrlSessionConfiguration *configuration,
+                                                 const char *path);
+/** Returns: (transfer none): the download directory. Thread: any */
+URL_API const char *
+url_session_configuration_get_download_directory(const UrlSessionConfiguration *configuration);
+
+/**
+ * url_session_configuration_set_max_buffered_bytes:
+ * @bytes: at least 16384; default 1 MiB
+ *
+ * How many received bytes a task may hold that the delegate has not consumed yet (or
+ * that are not yet written to the download file). Past it the transfer is paused, and
+ * it resumes when the consumer has taken half of it: a slow consumer slows the
+ * transfer instead of growing memory.
+ *
+ * Thread: any, not concurrently with other calls on @configuration
+ */
+URL_API void
+url_session_configuration_set_max_buffered_bytes(UrlSessionConfiguration *configuration,
+                                                 size_t bytes);
+/** Returns: the per-task buffering limit in bytes. Thread: any */
+URL_API size_t
+url_session_configuration_get_max_buffered_bytes(const UrlSessionConfiguration *configuration);
+
+/**
+ * url_session_configuration_set_waits_for_connectivity:
+ *
+ * When true, a task with no usable network path waits for one instead of failing.
+ * Stored now; enforced by the path monitor (multipath issue).
+ * Thread: any, not concurrently with other calls on @configuration
+ */
+URL_API void
+url_session_configuration_set_waits_for_connectivity(UrlSessionConfiguration *configuration,
+                                                     bool waits);
+/** Returns: whether tasks wait for connectivity. Thread: any */
+URL_API bool
+url_session_configuration_get_waits_for_connectivity(const UrlSessionConfiguration *configuration);
+
+/**
+ * url_session_configuration_set_multipath_service_type:
+ *
+ * Stored now; Multipath TCP is enforced by the multipath issue.
+ * Thread: any, not concurrently with other calls on @configuration
+ */
+URL_API void
+url_session_configuration_set_multipath_service_type(UrlSessionConfiguration *configuration,
+                                                     UrlMultipathServiceType type);
+/** Returns: the multipath service type. Thread: any */
+URL_API UrlMultipathServiceType
+url_session_configuration_get_multipath_service_type(const UrlSessionConfiguration *configuration);
+
+/**
+ * url_session_configuration_set_allows_cellular_access:
+ *
+ * Default true. Stored now; interface policy is enforced by the multipath issue.
+ * Thread: any, not concurrently with other calls on @configuration
+ */
+URL_API void
+url_session_configuration_set_allows_cellular_access(UrlSessionConfiguration *configuration,
+                                                     bool allows);
+/** Returns: whether cellular interfaces may be used. Thread: any */
+URL_API bool
+url_session_configuration_get_allows_cellular_access(const UrlSessionConfiguration *configuration);
+
+/** url_session_configuration_set_allows_expensive_network_access: default true. Thread: any */
+URL_API void url_session_configuration_set_allows_expensive_network_access(
+    UrlSessionConfiguration *configuration, bool allows);
+/** Returns: whether expensive interfaces may be used. Thread: any */
+URL_API bool url_session_configuration_get_allows_expensive_network_access(
+    const UrlSessionConfiguration *configuration);
+
+/** url_session_configuration_set_allows_constrained_network_access: default true. Thread: any */
+URL_API void url_session_configuration_set_allows_constrained_network_access(
+    UrlSessionConfiguration *configuration, bool allows);
+/** Returns: whether constrained (low data mode) interfaces may be used. Thread: any */
+URL_API bool url_session_configuration_get_allows_constrained_network_access(
+    const UrlSessionConfiguration *configuration);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,120 @@
+/* metrics.h — UrlTaskMetrics: timings, addresses and protocol of each transaction. */
+#ifndef URLSESSION_METRICS_H
+#define URLSESSION_METRICS_H
+
+#include "types.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** url_task_metrics_ref: Returns: (transfer full) @metrics. Thread: any */
+URL_API UrlTaskMetrics *url_task_metrics_ref(const UrlTaskMetrics *metrics);
+
+/** url_task_metrics_unref: drops a reference; NULL is ignored. Thread: any */
+URL_API void url_task_metrics_unref(UrlTaskMetrics *metrics);
+
+/**
+ * url_task_metrics_get_task_interval:
+ * @start: (out) (optional): when the task was first resumed, seconds since the Unix epoch
+ * @duration: (out) (optional): seconds from then to its completion
+ * Thread: any
+ */
+URL_API void url_task_metrics_get_task_interval(const UrlTaskMetrics *metrics, double *start,
+                                                double *duration);
+
+/** Returns: how many redirects the task followed. Thread: any */
+URL_API int url_task_metrics_get_redirect_count(const UrlTaskMetrics *metrics);
+
+/** Returns: the number of transactions (one per request sent, redirects included). */
+URL_API size_t url_task_metrics_get_transaction_count(const UrlTaskMetrics *metrics);
+
+/**
+ * url_task_metrics_get_transaction:
+ * Returns: (transfer none) (nullable): transaction @index (in the order they happened),
+ *   valid while @metrics lives
+ * Thread: any
+ */
+URL_API const UrlTransactionMetrics *url_task_metrics_get_transaction(const UrlTaskMetrics *metrics,
+                                                                      size_t index);
+
+/** UrlTransactionTiming: the moments of a transaction, as in URLSessionTaskTransactionMetrics. */
+typedef enum {
+    URL_TIMING_FETCH_START = 0,
+    URL_TIMING_DOMAIN_LOOKUP_START,
+    URL_TIMING_DOMAIN_LOOKUP_END,
+    URL_TIMING_CONNECT_START,
+    URL_TIMING_SECURE_CONNECTION_START,
+    URL_TIMING_SECURE_CONNECTION_END,
+    URL_TIMING_CONNECT_END,
+    URL_TIMING_REQUEST_START,
+    URL_TIMING_REQUEST_END,
+    URL_TIMING_RESPONSE_START,
+    URL_TIMING_RESPONSE_END,
+} UrlTransactionTiming;
+
+/**
+ * url_transaction_metrics_get_timing:
+ * Returns: the moment in seconds since the Unix epoch, or 0 when it did not happen (no
+ *   lookup or connect on a reused connection, no TLS on http://)
+ * Thread: any
+ */
+URL_API double url_transaction_metrics_get_timing(const UrlTransactionMetrics *transaction,
+                                                  UrlTransactionTiming timing);
+
+/** Returns: (transfer none): the request URL of this transaction. Thread: any */
+URL_API const char *url_transaction_metrics_get_url(const UrlTransactionMetrics *transaction);
+
+/** Returns: the status code received, 0 when none. Thread: any */
+URL_API int url_transaction_metrics_get_status_code(const UrlTransactionMetrics *transaction);
+
+/** Returns: (transfer none) (nullable): "http/1.1" or "h2"; NULL without a response. */
+URL_API const char *
+url_transaction_metrics_get_network_protocol_name(const UrlTransactionMetrics *transaction);
+
+/** Returns: whether the request went over a connection an earlier request had opened. */
+URL_API bool url_transaction_metrics_is_reused_connection(const UrlTransactionMetrics *transaction);
+
+/**
+ * url_transaction_metrics_get_remote_address:
+ * @port: (out) (optional): the remote port
+ * Returns: (transfer none) (nullable): the numeric remote address, NULL if never connected
+ * Thread: any
+ */
+URL_API const char *
+url_transaction_metrics_get_remote_address(const UrlTransactionMetrics *transaction, int *port);
+
+/**
+ * url_transaction_metrics_get_local_address:
+ * @port: (out) (optional): the local port
+ * Returns: (transfer none) (nullable): the numeric local address, NULL if never connected
+ * Thread: any
+ */
+URL_API const char *
+url_transaction_metrics_get_local_address(const UrlTransactionMetrics *transaction, int *port);
+
+/** UrlTransactionByteCount: the byte counters of a transaction. */
+typedef enum {
+    URL_BYTES_REQUEST_HEADER = 0,
+    URL_BYTES_REQUEST_BODY,
+    URL_BYTES_RESPONSE_HEADER,
+    URL_BYTES_RESPONSE_BODY,
+} UrlTransactionByteCount;
+
+/** Returns: the byte count of @which for this transaction. Thread: any */
+URL_API int64_t url_transaction_metrics_get_byte_count(const UrlTransactionMetrics *transaction,
+                                                       UrlTransactionByteCount which);
+
+/**
+ * url_task_metrics_to_json:
+ * Returns: (transfer full): the metrics as one line of JSON (no newline) with every field
+ *   above; free with free()
+ * Thread: any
+ */
+URL_API char *url_task_metrics_to_json(const UrlTaskMetrics *metrics);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

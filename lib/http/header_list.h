@@ -1,0 +1,48 @@
+/* header_list.h — an ordered list of HTTP header fields with case-insensitive lookup.
+ * Used by requests, configurations (additional headers) and responses. */
+#ifndef URL_HTTP_HEADER_LIST_H
+#define URL_HTTP_HEADER_LIST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <urlsession/error.h>
+
+typedef struct UrlHeaderList UrlHeaderList;
+
+UrlHeaderList *url__header_list_new(void);
+UrlHeaderList *url__header_list_copy(const UrlHeaderList *list);
+void url__header_list_free(UrlHeaderList *list);
+
+/* Checks a name (RFC 9110 token: no CR, LF, NUL, colon, space) and a value (no CR, LF,
+ * NUL). On failure sets @error (URL_ERROR_UNKNOWN is not used: URL_ERROR_BAD_URL... see
+ * header_list.c) with a message quoting the offending text with C escapes, e.g.
+ * header name contains CR or LF: "X-A\r". */
+bool url__header_name_is_valid(const char *name, UrlError **error);
+bool url__header_value_is_valid(const char *value, UrlError **error);
+
+/* Appends without checking (for parsed responses, which are checked by the parser). */
+void url__header_list_append(UrlHeaderList *list, const char *name, const char *value);
+/* Removes every field called @name; returns how many were removed. */
+size_t url__header_list_remove(UrlHeaderList *list, const char *name);
+/* Removes every field called @name, then appends one. */
+void url__header_list_set(UrlHeaderList *list, const char *name, const char *value);
+
+/* First value of @name, or NULL. Borrowed: valid until the list changes. */
+const char *url__header_list_get(const UrlHeaderList *list, const char *name);
+/* Every value of @name joined with ", ", or NULL when absent; g_free() it. */
+char *url__header_list_get_joined(const UrlHeaderList *list, const char *name);
+bool url__header_list_contains(const UrlHeaderList *list, const char *name);
+size_t url__header_list_count(const UrlHeaderList *list);
+bool url__header_list_at(const UrlHeaderList *list, size_t index, const char **name,
+                         const char **value);
+
+/* Parses one raw response header line as libcurl's CURLOPT_HEADERFUNCTION delivers it
+ * ("Name: value\r\n", no NUL terminator). Leading/trailing whitespace of the value is
+ * removed; an obs-fold continuation line (starting with SP or HTAB) is appended to the
+ * previous value with one space. Returns false for a line that is not a header field
+ * (no colon, empty or invalid name, NUL inside); the caller treats that as a bad server
+ * response. The status line and the empty final line are not passed here. */
+bool url__header_list_parse_line(UrlHeaderList *list, const char *line, size_t length);
+
+#endif

@@ -1,0 +1,40 @@
+/* configuration.h — the layout of UrlSessionConfiguration, read by the session and the
+ * HTTP driver. Public code sees only the accessors in <urlsession/configuration.h>. */
+#ifndef URL_SESSION_CONFIGURATION_PRIVATE_H
+#define URL_SESSION_CONFIGURATION_PRIVATE_H
+
+#include <urlsession/configuration.h>
+
+#include "http/header_list.h"
+
+#define URL__DEFAULT_REQUEST_TIMEOUT   60.0
+#define URL__DEFAULT_RESOURCE_TIMEOUT  604800.0
+#define URL__DEFAULT_MAX_CONNECTIONS   6
+#define URL__DEFAULT_MAX_BUFFERED      (1024 * 1024)
+#define URL__MIN_MAX_BUFFERED          16384
+
+struct UrlSessionConfiguration {
+    int ref_count; /* atomic */
+    bool ephemeral;
+    double request_timeout;
+    double resource_timeout;
+    UrlHeaderList *additional_headers;
+    int max_connections_per_host;
+    char *user_agent; /* never NULL */
+    char *ca_file;    /* NULL: system store */
+    char *ca_path;
+    UrlTlsVersion tls_minimum_version;
+    UrlHttpVersion http_version;
+    char *download_directory; /* never NULL */
+    size_t max_buffered_bytes;
+    bool waits_for_connectivity;
+    UrlMultipathServiceType multipath_service_type;
+    bool allows_cellular_access;
+    bool allows_expensive_network_access;
+    bool allows_constrained_network_access;
+};
+
+/* The default User-Agent: "liburlsession/0.1.0 libcurl/7.88.1"; static. */
+const char *url__default_user_agent(void);
+
+#endif

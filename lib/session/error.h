@@ -1,0 +1,19 @@
+/* error.h — internal constructors for UrlError. */
+#ifndef URL_SESSION_ERROR_PRIVATE_H
+#define URL_SESSION_ERROR_PRIVATE_H
+
+#include <urlsession/error.h>
+
+#include <glib.h>
+
+/* Creates an error whose message is formatted; @failing_url is redacted (userinfo
+ * removed) before it is stored. */
+UrlError *url__error_newf(UrlErrorCode code, const char *failing_url, const char *format, ...)
+    G_GNUC_PRINTF(3, 4);
+
+/* Stores a new error in *@out when @out is not NULL (and *@out is NULL: the first error
+ * wins); does nothing otherwise. For functions with a `UrlError **error` parameter. */
+void url__error_set(UrlError **out, UrlErrorCode code, const char *format, ...)
+    G_GNUC_PRINTF(3, 4);
+
+#endif

@@ -1,0 +1,27 @@
+/* metrics.h — building UrlTaskMetrics while a task runs (on the network thread). */
+#ifndef URL_SESSION_METRICS_PRIVATE_H
+#define URL_SESSION_METRICS_PRIVATE_H
+
+#include <urlsession/metrics.h>
+
+UrlTaskMetrics *url__task_metrics_new(void);
+void url__task_metrics_set_task_interval(UrlTaskMetrics *metrics, double start, double duration);
+void url__task_metrics_set_redirect_count(UrlTaskMetrics *metrics, int count);
+/* Appends a transaction and returns it (owned by @metrics). */
+UrlTransactionMetrics *url__task_metrics_add_transaction(UrlTaskMetrics *metrics);
+
+void url__transaction_metrics_set_url(UrlTransactionMetrics *t, const char *url);
+void url__transaction_metrics_set_timing(UrlTransactionMetrics *t, UrlTransactionTiming timing,
+                                         double unix_time);
+void url__transaction_metrics_set_status_code(UrlTransactionMetrics *t, int status);
+void url__transaction_metrics_set_network_protocol_name(UrlTransactionMetrics *t,
+                                                        const char *name);
+void url__transaction_metrics_set_reused_connection(UrlTransactionMetrics *t, bool reused);
+void url__transaction_metrics_set_remote_address(UrlTransactionMetrics *t, const char *address,
+                                                 int port);
+void url__transaction_metrics_set_local_address(UrlTransactionMetrics *t, const char *address,
+                                                int port);
+void url__transaction_metrics_set_byte_count(UrlTransactionMetrics *t,
+                                             UrlTransactionByteCount which, int64_t count);
+
+#endif
