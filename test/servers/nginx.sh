@@ -6,6 +6,8 @@
 #                                     DIR/server.env
 #   test/servers/nginx.sh stop DIR    stop the nginx started in DIR (idempotent)
 #
+# start exits 77 when nginx, its echo module or openssl is not installed, 1 on failure.
+#
 # Ports (127.0.0.1 only, never any other address):
 #   URL_TEST_HTTP_PORT   HTTP/1.1 cleartext
 #   URL_TEST_HTTPS_PORT  TLS with ALPN h2 and http/1.1
@@ -34,6 +36,12 @@ REDIRECT_CODES="301 302 303 307 308"
 die() {
     echo "nginx.sh: $*" >&2
     exit 1
+}
+
+# A prerequisite is not installed: exit 77, which callers treat as "skip".
+missing() {
+    echo "nginx.sh: $*" >&2
+    exit 77
 }
 
 usage() {
@@ -325,9 +333,9 @@ do_stop() {
 
 do_start() {
     local dir=$1 nginx attempt http https h2c
-    nginx=$(find_nginx) || die "nginx not found (set NGINX=/path/to/nginx)"
-    [ -f "$ECHO_MODULE" ] || die "the echo module is missing: $ECHO_MODULE"
-    command -v openssl >/dev/null 2>&1 || die "openssl not found"
+    nginx=$(find_nginx) || missing "nginx not found (set NGINX=/path/to/nginx)"
+    [ -f "$ECHO_MODULE" ] || missing "the nginx echo module is missing: $ECHO_MODULE"
+    command -v openssl >/dev/null 2>&1 || missing "openssl not found"
 
     mkdir -p "$dir"
     dir=$(cd "$dir" && pwd)
