@@ -11,9 +11,10 @@ with the declaration that follows it, and writes:
                                 group and the delegate table
   doc/reference/index.md        everything, grouped by header
 
-It also refreshes the embedded files of the guides: in doc/*.md (not doc/urlget.md) a
+It also refreshes the embedded blocks of the guides: in doc/*.md (not doc/urlget.md) a
 block between `<!-- embed: PATH -->` and `<!-- end embed -->` holds the text of PATH
-(relative to the repository root) in a fenced code block.
+(relative to the repository root) in a fenced code block; `<!-- embed: @thread-table -->`
+holds the table of functions whose Thread: statement is more than "any".
 
   scripts/gen-reference.py           write the pages and refresh the embedded blocks
   scripts/gen-reference.py --check   change nothing; exit 1 when a URL_API function has no
@@ -884,8 +885,33 @@ def contract_problems(api):
     return problems
 
 
-def refresh_embeds(root, text):
-    """The guide text with every embedded block replaced by its file's current text."""
+def thread_table(api):
+    """Markdown: the functions whose Thread: statement is more than "any", grouped."""
+    groups = OrderedDict()
+    plain = 0
+    for f in api.functions:
+        thread = f.doc.thread or f.header.thread or "not stated"
+        if thread == "any":
+            plain += 1
+            continue
+        groups.setdefault(thread, []).append(f.name)
+    lines = ["| Thread: | functions |", "|---|---|"]
+    for thread, names in groups.items():
+        links = ", ".join("[`%s()`](reference/%s.md)" % (n, n) for n in names)
+        lines.append("| %s | %s |" % (md_escape(re.sub(r"@(\w+)", r"\1", thread)), links))
+    lines += [
+        "",
+        "The other %d of the %d public functions say `Thread: any`." % (plain, len(api.functions)),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+GENERATED = {"@thread-table": thread_table}
+
+
+def refresh_embeds(root, text, api):
+    """The guide text with every embedded block replaced by its file's current text, or
+    by generated text for the names in GENERATED."""
     out, pos = [], 0
     for m in EMBED_BEGIN.finditer(text):
         if m.start() < pos:
@@ -893,6 +919,11 @@ def refresh_embeds(root, text):
         end = text.find(EMBED_END, m.end())
         if end < 0:
             raise SystemExit("unterminated embed of %s" % m.group(1))
+        if m.group(1) in GENERATED:
+            out.append(text[pos : m.end()])
+            out.append(GENERATED[m.group(1)](api))
+            pos = end
+            continue
         path = os.path.join(root, m.group(1))
         with open(path, encoding="utf-8") as f:
             body = f.read()
@@ -966,7 +997,7 @@ def main():
     for path in guide_paths(root):
         with open(path, encoding="utf-8") as f:
             old = f.read()
-        new = refresh_embeds(root, old)
+        new = refresh_embeds(root, old, api)
         if new != old:
             stale.append(os.path.relpath(path, root) + " (embedded file changed)")
             if not args.check:
