@@ -1,19 +1,20 @@
 #!/usr/bin/env bash
 # consumer.sh — install liburlsession into a temporary prefix and build a program against
 # it, as an application would: with pkg-config (shared, then static) and with
-# find_package(urlsession) (urlsession::urlsession, urlsession::urlsession_static).
+# find_package(urlsession) (urlsession::urlsession, urlsession::urlsession_static). The C
+# example of README.md must build against it too.
 #
-#   consumer.sh BUILD_DIR CONSUMER_SRC_DIR PUBLIC_INCLUDE_DIR CC [SANITIZERS]
+#   consumer.sh BUILD_DIR CONSUMER_SRC_DIR PUBLIC_INCLUDE_DIR README CC [SANITIZERS]
 #
 # SANITIZERS (as URL_SANITIZE, e.g. address,undefined) builds the consumers with the same
 # sanitizers as the library, which a sanitized library needs.
 set -euo pipefail
 
-[ $# -ge 4 ] || {
-    echo "usage: $0 BUILD_DIR CONSUMER_SRC_DIR PUBLIC_INCLUDE_DIR CC [SANITIZERS]" >&2
+[ $# -ge 5 ] || {
+    echo "usage: $0 BUILD_DIR CONSUMER_SRC_DIR PUBLIC_INCLUDE_DIR README CC [SANITIZERS]" >&2
     exit 2
 }
-build_dir=$1 src=$2 public_include=$3 cc=$4 sanitize=${5:-}
+build_dir=$1 src=$2 public_include=$3 readme=$4 cc=$5 sanitize=${6:-}
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/urlsession-install-test.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -111,6 +112,14 @@ done
     "${static_args[@]}" || fail "building statically with pkg-config failed"
 check_links "$tmp/consumer-pc-static" static
 run "$tmp/consumer-pc-static"
+
+step "README.md's example: cc first.c \$(pkg-config --cflags --libs urlsession)"
+# The first ```c block after the "## A first program" heading.
+awk '/^## A first program/ { section = 1 } section && /^```c$/ { inside = 1; next }
+     inside && /^```$/ { exit } inside { print }' "$readme" >"$tmp/first.c"
+[ -s "$tmp/first.c" ] || fail "no C example under '## A first program' in $readme"
+"$cc" "${cflags[@]}" "${pc_cflags[@]}" "$tmp/first.c" -o "$tmp/first" "${pc_libs[@]}" ||
+    fail "README.md's example does not build against the installed package"
 
 if command -v c++ >/dev/null 2>&1; then
     step "the public headers compile as C++"
