@@ -1,0 +1,172 @@
+/* multi_driver.c — one libcurl multi handle on the network thread's GMainContext.
+ *
+ * A single GSource per multi carries every socket curl asks us to watch (as unix-fd tags)
+ * and curl's timer (as the source's ready time), so one dispatch serves both and
+ * socket_action is never called from inside curl's own callbacks. */
+#include "http/multi_driver.h"
+
+#include <glib-unix.h>
+
+#include "http/network_thread.h"
+
+struct UrlMultiDriver {
+    GSource source;
+    CURLM *multi;
+    GHashTable *watches; /* curl_socket_t -> tag from g_source_add_unix_fd */
+    UrlMultiDoneFunc done;
+    void *done_data;
+    gboolean timer_due;
+};
+
+static GIOCondition condition_for(int what)
+{
+    switch (what) {
+    case CURL_POLL_IN:
+        return G_IO_IN;
+    case CURL_POLL_OUT:
+        return G_IO_OUT;
+    case CURL_POLL_INOUT:
+        return G_IO_IN | G_IO_OUT;
+    default:
+        return 0;
+    }
+}
+
+static int on_socket(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp)
+{
+    UrlMultiDriver *self = userp;
+    gpointer tag = g_hash_table_lookup(self->watches, GINT_TO_POINTER(fd));
+    if (what == CURL_POLL_REMOVE) {
+        if (tag) {
+            g_source_remove_unix_fd(&self->source, tag);
+            g_hash_table_remove(self->watches, GINT_TO_POINTER(fd));
+        }
+        return 0;
+    }
+    GIOCondition condition = condition_for(what);
+    if (tag)
+        g_source_modify_unix_fd(&self->source, tag, condition);
+    else
+        g_hash_table_insert(self->watches, GINT_TO_POINTER(fd),
+                            g_source_add_unix_fd(&self->source, fd, condition));
+    return 0;
+}
+
+static int on_timer(CURLM *multi, long timeout_ms, void *userp)
+{
+    UrlMultiDriver *self = userp;
+    if (timeout_ms < 0)
+        g_source_set_ready_time(&self->source, -1);
+    else
+        g_source_set_ready_time(&self->source,
+                                g_source_get_time(&self->source) + (gint64)timeout_ms * 1000);
+    return 0;
+}
+
+static void read_messages(UrlMultiDriver *self)
+{
+    CURLMsg *message;
+    int left;
+    while ((message = curl_multi_info_read(self->multi, &left))) {
+        if (message->msg == CURLMSG_DONE)
+            self->done(message->easy_handle, message->data.result, self->done_data);
+    }
+}
+
+static gboolean driver_dispatch(GSource *source, GSourceFunc callback, gpointer user_data)
+{
+    UrlMultiDriver *self = (UrlMultiDriver *)source;
+    int running;
+    gint64 ready = g_source_get_ready_time(source);
+    if (ready >= 0 && ready <= g_source_get_time(source)) {
+        g_source_set_ready_time(source, -1);
+        curl_multi_socket_action(self->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+    }
+    /* Collect ready fds first: socket_action may add or remove watches. */
+    GArray *ready_fds = NULL;
+    GHashTableIter iter;
+    gpointer key, tag;
+    g_hash_table_iter_init(&iter, self->watches);
+    while (g_hash_table_iter_next(&iter, &key, &tag)) {
+        GIOCondition revents = g_source_query_unix_fd(source, tag);
+        if (revents == 0)
+            continue;
+        int mask = 0;
+        if (revents & (G_IO_IN | G_IO_HUP))
+            mask |= CURL_CSELECT_IN;
+        if (revents & G_IO_OUT)
+            mask |= CURL_CSELECT_OUT;
+        if (revents & (G_IO_ERR | G_IO_NVAL))
+            mask |= CURL_CSELECT_ERR;
+        if (!ready_fds)
+            ready_fds = g_array_new(FALSE, FALSE, sizeof(int) * 2);
+        int pair[2] = {GPOINTER_TO_INT(key), mask};
+        g_array_append_vals(ready_fds, pair, 1);
+    }
+    if (ready_fds) {
+        for (guint i = 0; i < ready_fds->len; i++) {
+            int *pair = &g_array_index(ready_fds, int, i * 2);
+            curl_multi_socket_action(self->multi, pair[0], pair[1], &running);
+        }
+        g_array_free(ready_fds, TRUE);
+    }
+    read_messages(self);
+    return G_SOURCE_CONTINUE;
+}
+
+static void driver_finalize(GSource *source)
+{
+    UrlMultiDriver *self = (UrlMultiDriver *)source;
+    g_hash_table_destroy(self->watches);
+}
+
+static GSourceFuncs driver_funcs = {
+    .dispatch = driver_dispatch,
+    .finalize = driver_finalize,
+};
+
+UrlMultiDriver *url__multi_driver_new(long max_connections_per_host, UrlMultiDoneFunc done,
+                                      void *done_data)
+{
+    UrlMultiDriver *self = (UrlMultiDriver *)g_source_new(&driver_funcs, sizeof(UrlMultiDriver));
+    g_source_set_name(&self->source, "urlsession curl multi");
+    self->watches = g_hash_table_new(NULL, NULL);
+    self->done = done;
+    self->done_data = done_data;
+    self->multi = curl_multi_init();
+    curl_multi_setopt(self->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+    curl_multi_setopt(self->multi, CURLMOPT_SOCKETDATA, self);
+    curl_multi_setopt(self->multi, CURLMOPT_TIMERFUNCTION, on_timer);
+    curl_multi_setopt(self->multi, CURLMOPT_TIMERDATA, self);
+    curl_multi_setopt(self->multi, CURLMOPT_MAX_HOST_CONNECTIONS, max_connections_per_host);
+    curl_multi_setopt(self->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
+    g_source_attach(&self->source, url__network_context());
+    return self;
+}
+
+void url__multi_driver_free(UrlMultiDriver *self)
+{
+    if (self == NULL)
+        return;
+    /* curl_multi_cleanup closes the pool's sockets through on_socket, which needs the
+     * source alive; destroy it afterwards. */
+    curl_multi_cleanup(self->multi);
+    self->multi = NULL;
+    g_source_destroy(&self->source);
+    g_source_unref(&self->source);
+}
+
+CURLMcode url__multi_driver_add(UrlMultiDriver *self, CURL *easy)
+{
+    return curl_multi_add_handle(self->multi, easy);
+}
+
+void url__multi_driver_remove(UrlMultiDriver *self, CURL *easy)
+{
+    curl_multi_remove_handle(self->multi, easy);
+}
+
+void url__multi_driver_kick(UrlMultiDriver *self)
+{
+    g_source_set_ready_time(&self->source, 0);
+}

@@ -1,0 +1,433 @@
+/* transfer.c — one HTTP exchange on a libcurl easy handle: the request mapped onto curl
+ * options, the response head parsed into a header list, the body source fed to curl. */
+#include "http/transfer.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib.h>
+
+#include "http/curl_error.h"
+#include "net/socket_factory.h"
+#include "session/error.h"
+
+/* Large enough that bulk downloads take few callbacks, small enough to keep the
+ * per-transfer buffer cheap for thousands of idle tasks. */
+#define RECEIVE_BUFFER_BYTES (128 * 1024)
+#define UPLOAD_BUFFER_BYTES  (64 * 1024)
+
+struct UrlTransfer {
+    CURL *easy;
+    const UrlTransferCallbacks *callbacks;
+    void *owner;
+    struct curl_slist *request_headers;
+    char *url;
+    char error_buffer[CURL_ERROR_SIZE];
+
+    /* Response head being parsed. */
+    UrlHeaderList *headers;
+    int status;
+    bool head_done;
+    bool head_invalid;
+
+    /* Request body. */
+    UrlTransferBodyKind body_kind;
+    const uint8_t *body_data;
+    int64_t body_length;
+    int64_t body_offset;
+    int body_fd;
+    double request_end;
+
+    double fetch_start;
+    bool paused_recv;
+    bool paused_send;
+};
+
+static double now_seconds(void)
+{
+    return (double)g_get_real_time() / G_USEC_PER_SEC;
+}
+
+static size_t on_header_line(char *line, size_t size, size_t count, void *data)
+{
+    UrlTransfer *self = data;
+    size_t length = size * count;
+    if (length >= 5 && memcmp(line, "HTTP/", 5) == 0) {
+        /* A new status line: the start of a head (1xx, or the final one). */
+        const char *space = memchr(line, ' ', length);
+        self->status = space ? atoi(space + 1) : 0;
+        url__header_list_free(self->headers);
+        self->headers = url__header_list_new();
+        self->head_done = false;
+        self->head_invalid = false;
+        return length;
+    }
+    if (self->head_done || self->headers == NULL)
+        return length; /* trailers after a chunked body */
+    if (length <= 2 && (line[0] == '\r' || line[0] == '\n')) {
+        if (self->status >= 100 && self->status < 200)
+            return length; /* interim response: the real head follows */
+        if (self->head_invalid)
+            return 0; /* curl fails the transfer with CURLE_WRITE_ERROR; see error mapping */
+        self->head_done = true;
+        long version = 0;
+        curl_easy_getinfo(self->easy, CURLINFO_HTTP_VERSION, &version);
+        const char *name = version == CURL_HTTP_VERSION_2_0   ? "h2"
+                           : version == CURL_HTTP_VERSION_1_0 ? "http/1.0"
+                                                              : "http/1.1";
+        const char *effective = NULL;
+        curl_easy_getinfo(self->easy, CURLINFO_EFFECTIVE_URL, &effective);
+        UrlHeaderList *headers = self->headers;
+        self->headers = NULL;
+        self->callbacks->on_response(self->owner, self, self->status, name, headers,
+                                     effective ? effective : self->url);
+        return length;
+    }
+    if (!url__header_list_parse_line(self->headers, line, length))
+        self->head_invalid = true;
+    return length;
+}
+
+static size_t on_body(char *data, size_t size, size_t count, void *user)
+{
+    UrlTransfer *self = user;
+    size_t length = size * count;
+    if (!self->head_done)
+        return length; /* the body of an interim or unparsed head: nothing to deliver */
+    size_t taken = self->callbacks->on_body(self->owner, self, data, length);
+    if (taken == URL__TRANSFER_PAUSE) {
+        self->paused_recv = true;
+        return CURL_WRITEFUNC_PAUSE;
+    }
+    return taken;
+}
+
+static size_t on_read(char *buffer, size_t size, size_t count, void *user)
+{
+    UrlTransfer *self = user;
+    size_t room = size * count;
+    switch (self->body_kind) {
+    case URL_TRANSFER_BODY_BYTES: {
+        size_t left = (size_t)(self->body_length - self->body_offset);
+        size_t n = left < room ? left : room;
+        memcpy(buffer, self->body_data + self->body_offset, n);
+        self->body_offset += (int64_t)n;
+        if (n == 0 && self->request_end == 0)
+            self->request_end = now_seconds();
+        return n;
+    }
+    case URL_TRANSFER_BODY_FILE: {
+        ssize_t n;
+        do
+            n = read(self->body_fd, buffer, room);
+        while (n < 0 && errno == EINTR);
+        if (n < 0)
+            return CURL_READFUNC_ABORT;
+        self->body_offset += n;
+        if (n == 0 && self->request_end == 0)
+            self->request_end = now_seconds();
+        return (size_t)n;
+    }
+    case URL_TRANSFER_BODY_READER: {
+        ssize_t n = self->callbacks->read_body(self->owner, self, buffer, room);
+        if (n == URL__TRANSFER_WOULD_BLOCK) {
+            self->paused_send = true;
+            return CURL_READFUNC_PAUSE;
+        }
+        if (n < 0)
+            return CURL_READFUNC_ABORT;
+        self->body_offset += n;
+        if (n == 0 && self->request_end == 0)
+            self->request_end = now_seconds();
+        return (size_t)n;
+    }
+    case URL_TRANSFER_BODY_NONE:
+        break;
+    }
+    return 0;
+}
+
+/* curl rewinds the body when it must send it again on a new connection (a reused
+ * connection that the server had closed). */
+static int on_seek(void *user, curl_off_t offset, int origin)
+{
+    UrlTransfer *self = user;
+    if (origin != SEEK_SET)
+        return CURL_SEEKFUNC_CANTSEEK;
+    switch (self->body_kind) {
+    case URL_TRANSFER_BODY_BYTES:
+        if (offset < 0 || offset > self->body_length)
+            return CURL_SEEKFUNC_FAIL;
+        self->body_offset = offset;
+        self->request_end = 0;
+        return CURL_SEEKFUNC_OK;
+    case URL_TRANSFER_BODY_FILE:
+        if (lseek(self->body_fd, (off_t)offset, SEEK_SET) < 0)
+            return CURL_SEEKFUNC_FAIL;
+        self->body_offset = offset;
+        self->request_end = 0;
+        return CURL_SEEKFUNC_OK;
+    default:
+        return self->body_offset == 0 && offset == 0 ? CURL_SEEKFUNC_OK : CURL_SEEKFUNC_CANTSEEK;
+    }
+}
+
+static int on_progress(void *user, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                       curl_off_t ulnow)
+{
+    UrlTransfer *self = user;
+    self->callbacks->on_progress(self->owner, self, (int64_t)ulnow);
+    return 0;
+}
+
+static bool open_body_file(UrlTransfer *self, const char *path, UrlError **error)
+{
+    self->body_fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (self->body_fd < 0) {
+        int saved = errno;
+        url__error_set(error,
+                       saved == ENOENT   ? URL_ERROR_FILE_DOES_NOT_EXIST
+                       : saved == EACCES ? URL_ERROR_NO_PERMISSIONS_TO_READ_FILE
+                                         : URL_ERROR_CANNOT_OPEN_FILE,
+                       "cannot open body file \"%s\": %s", path, g_strerror(saved));
+        return false;
+    }
+    struct stat st;
+    if (fstat(self->body_fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        url__error_set(error, URL_ERROR_FILE_IS_DIRECTORY, "body file \"%s\" is not a regular file",
+                       path);
+        return false;
+    }
+    self->body_length = st.st_size;
+    return true;
+}
+
+static struct curl_slist *header_slist(const UrlHeaderList *headers)
+{
+    struct curl_slist *list = NULL;
+    size_t count = url__header_list_count(headers);
+    for (size_t i = 0; i < count; i++) {
+        const char *name, *value;
+        url__header_list_at(headers, i, &name, &value);
+        /* curl sends "Name;" as a header with an empty value; "Name:" would remove it. */
+        char *line = *value ? g_strdup_printf("%s: %s", name, value) : g_strdup_printf("%s;", name);
+        list = curl_slist_append(list, line);
+        g_free(line);
+    }
+    /* URLSession sends bodies at once; 100-continue would add a round trip. */
+    if (!url__header_list_contains(headers, "Expect"))
+        list = curl_slist_append(list, "Expect:");
+    return list;
+}
+
+static void apply_method_and_body(UrlTransfer *self, const UrlTransferSpec *spec)
+{
+    CURL *easy = self->easy;
+    bool has_body = spec->body_kind != URL_TRANSFER_BODY_NONE;
+    if (g_ascii_strcasecmp(spec->method, "HEAD") == 0) {
+        curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
+        return;
+    }
+    if (has_body) {
+        curl_easy_setopt(easy, CURLOPT_POST, 1L);
+        curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)self->body_length);
+        curl_easy_setopt(easy, CURLOPT_READFUNCTION, on_read);
+        curl_easy_setopt(easy, CURLOPT_READDATA, self);
+        curl_easy_setopt(easy, CURLOPT_SEEKFUNCTION, on_seek);
+        curl_easy_setopt(easy, CURLOPT_SEEKDATA, self);
+        if (strcmp(spec->method, "POST") != 0)
+            curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, spec->method);
+    } else if (strcmp(spec->method, "GET") != 0) {
+        curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, spec->method);
+    }
+}
+
+UrlTransfer *url__transfer_new(const UrlTransferSpec *spec, const UrlTransferCallbacks *callbacks,
+                               void *owner, UrlError **error)
+{
+    UrlTransfer *self = g_new0(UrlTransfer, 1);
+    self->callbacks = callbacks;
+    self->owner = owner;
+    self->body_fd = -1;
+    self->url = g_strdup(spec->url);
+    self->body_kind = spec->body_kind;
+    self->body_data = spec->body_data;
+    self->body_length = spec->body_length;
+    if (spec->body_kind == URL_TRANSFER_BODY_FILE &&
+        !open_body_file(self, spec->body_path, error)) {
+        url__transfer_free(self);
+        return NULL;
+    }
+
+    CURL *easy = self->easy = curl_easy_init();
+    curl_easy_setopt(easy, CURLOPT_PRIVATE, self);
+    curl_easy_setopt(easy, CURLOPT_URL, spec->url);
+    curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, self->error_buffer);
+    curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L); /* the task decides redirects */
+    curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
+    curl_easy_setopt(easy, CURLOPT_BUFFERSIZE, (long)RECEIVE_BUFFER_BYTES);
+    curl_easy_setopt(easy, CURLOPT_UPLOAD_BUFFERSIZE, (long)UPLOAD_BUFFER_BYTES);
+    curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(easy, CURLOPT_PIPEWAIT, 1L);
+    curl_easy_setopt(easy, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
+    curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, spec->http_version);
+    curl_easy_setopt(easy, CURLOPT_SSLVERSION, spec->tls_minimum);
+    if (spec->ca_file)
+        curl_easy_setopt(easy, CURLOPT_CAINFO, spec->ca_file);
+    if (spec->ca_path)
+        curl_easy_setopt(easy, CURLOPT_CAPATH, spec->ca_path);
+    curl_easy_setopt(easy, CURLOPT_STREAM_WEIGHT, spec->stream_weight);
+    curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header_line);
+    curl_easy_setopt(easy, CURLOPT_HEADERDATA, self);
+    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(easy, CURLOPT_WRITEDATA, self);
+    curl_easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(easy, CURLOPT_XFERINFODATA, self);
+    url__socket_factory_install(easy);
+    self->request_headers = header_slist(spec->headers);
+    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, self->request_headers);
+    apply_method_and_body(self, spec);
+    self->fetch_start = now_seconds();
+    return self;
+}
+
+void url__transfer_free(UrlTransfer *self)
+{
+    if (self == NULL)
+        return;
+    if (self->easy)
+        curl_easy_cleanup(self->easy);
+    curl_slist_free_all(self->request_headers);
+    url__header_list_free(self->headers);
+    if (self->body_fd >= 0)
+        close(self->body_fd);
+    g_free(self->url);
+    g_free(self);
+}
+
+CURL *url__transfer_get_easy(UrlTransfer *self)
+{
+    return self->easy;
+}
+
+UrlTransfer *url__transfer_from_easy(CURL *easy)
+{
+    UrlTransfer *self = NULL;
+    curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&self);
+    return self;
+}
+
+void *url__transfer_get_owner(UrlTransfer *self)
+{
+    return self->owner;
+}
+
+void url__transfer_set_paused(UrlTransfer *self, bool recv, bool send)
+{
+    if (self->paused_recv == recv && self->paused_send == send)
+        return;
+    self->paused_recv = recv;
+    self->paused_send = send;
+    int mask = (recv ? CURLPAUSE_RECV : 0) | (send ? CURLPAUSE_SEND : 0);
+    curl_easy_pause(self->easy, mask);
+}
+
+bool url__transfer_is_recv_paused(UrlTransfer *self)
+{
+    return self->paused_recv;
+}
+
+int64_t url__transfer_get_body_length(UrlTransfer *self)
+{
+    return self->body_kind == URL_TRANSFER_BODY_NONE ? -1 : self->body_length;
+}
+
+bool url__transfer_has_response(UrlTransfer *self)
+{
+    return self->head_done;
+}
+
+UrlError *url__transfer_error(UrlTransfer *self, CURLcode code, const char *url)
+{
+    if (code == CURLE_WRITE_ERROR && self->head_invalid)
+        return url__error_newf(URL_ERROR_BAD_SERVER_RESPONSE, url,
+                               "the server sent a malformed response header");
+    long verify = 0;
+    curl_easy_getinfo(self->easy, CURLINFO_SSL_VERIFYRESULT, &verify);
+    return url__curl_error_new(code, verify, self->error_buffer, url);
+}
+
+static double at(double start, curl_off_t offset_us)
+{
+    return offset_us > 0 ? start + (double)offset_us / 1e6 : 0;
+}
+
+void url__transfer_get_info(UrlTransfer *self, UrlTransferInfo *info)
+{
+    memset(info, 0, sizeof *info);
+    CURL *easy = self->easy;
+    double t0 = self->fetch_start;
+    curl_off_t lookup = 0, connect = 0, appconnect = 0, pretransfer = 0, starttransfer = 0,
+               total = 0;
+    curl_easy_getinfo(easy, CURLINFO_NAMELOOKUP_TIME_T, &lookup);
+    curl_easy_getinfo(easy, CURLINFO_CONNECT_TIME_T, &connect);
+    curl_easy_getinfo(easy, CURLINFO_APPCONNECT_TIME_T, &appconnect);
+    curl_easy_getinfo(easy, CURLINFO_PRETRANSFER_TIME_T, &pretransfer);
+    curl_easy_getinfo(easy, CURLINFO_STARTTRANSFER_TIME_T, &starttransfer);
+    curl_easy_getinfo(easy, CURLINFO_TOTAL_TIME_T, &total);
+    long connects = 0;
+    curl_easy_getinfo(easy, CURLINFO_NUM_CONNECTS, &connects);
+    info->reused = connects == 0 && pretransfer > 0;
+    info->fetch_start = t0;
+    if (!info->reused && connect > 0) {
+        info->lookup_start = t0;
+        info->lookup_end = at(t0, lookup) ? at(t0, lookup) : t0;
+        info->connect_start = info->lookup_end;
+        info->connect_end = at(t0, appconnect > 0 ? appconnect : connect);
+        if (appconnect > 0) {
+            info->secure_start = at(t0, connect);
+            info->secure_end = at(t0, appconnect);
+        }
+    }
+    info->request_start = at(t0, pretransfer);
+    info->request_end = self->request_end > 0 ? self->request_end : info->request_start;
+    info->response_start = at(t0, starttransfer);
+    info->response_end = at(t0, total);
+
+    long status = 0, version = 0;
+    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_getinfo(easy, CURLINFO_HTTP_VERSION, &version);
+    info->status = (int)status;
+    info->protocol = version == CURL_HTTP_VERSION_2_0   ? "h2"
+                     : version == CURL_HTTP_VERSION_1_1 ? "http/1.1"
+                     : version == CURL_HTTP_VERSION_1_0 ? "http/1.0"
+                                                        : NULL;
+    const char *address = NULL;
+    long port = 0;
+    if (curl_easy_getinfo(easy, CURLINFO_PRIMARY_IP, &address) == CURLE_OK && address && *address)
+        g_strlcpy(info->remote_address, address, sizeof info->remote_address);
+    curl_easy_getinfo(easy, CURLINFO_PRIMARY_PORT, &port);
+    info->remote_port = (int)port;
+    address = NULL;
+    port = 0;
+    if (curl_easy_getinfo(easy, CURLINFO_LOCAL_IP, &address) == CURLE_OK && address && *address)
+        g_strlcpy(info->local_address, address, sizeof info->local_address);
+    curl_easy_getinfo(easy, CURLINFO_LOCAL_PORT, &port);
+    info->local_port = (int)port;
+
+    long header_size = 0, request_size = 0;
+    curl_off_t downloaded = 0;
+    curl_easy_getinfo(easy, CURLINFO_HEADER_SIZE, &header_size);
+    curl_easy_getinfo(easy, CURLINFO_REQUEST_SIZE, &request_size);
+    curl_easy_getinfo(easy, CURLINFO_SIZE_DOWNLOAD_T, &downloaded);
+    info->request_header_bytes = request_size;
+    info->request_body_bytes = self->body_offset;
+    info->response_header_bytes = header_size;
+    info->response_body_bytes = downloaded;
+}

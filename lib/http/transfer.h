@@ -1,0 +1,100 @@
+/* transfer.h — one HTTP exchange (request out, response in) on a libcurl easy handle.
+ * A task runs one transfer per hop: a redirect is a new transfer. Network thread only. */
+#ifndef URL_HTTP_TRANSFER_H
+#define URL_HTTP_TRANSFER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <curl/curl.h>
+#include <urlsession/error.h>
+
+#include "http/header_list.h"
+
+typedef struct UrlTransfer UrlTransfer;
+
+/* What on_body returns to stop the flow until url__transfer_set_paused(recv=false). */
+#define URL__TRANSFER_PAUSE ((size_t)-1)
+/* What read_body returns when a stream has nothing yet (then url__transfer_set_paused
+ * with send=false continues it). */
+#define URL__TRANSFER_WOULD_BLOCK (-2)
+
+typedef enum {
+    URL_TRANSFER_BODY_NONE,
+    URL_TRANSFER_BODY_BYTES,  /* body_data / body_length, borrowed for the transfer's life */
+    URL_TRANSFER_BODY_FILE,   /* body_path, opened and sized when the transfer is made */
+    URL_TRANSFER_BODY_READER, /* read_body callback, body_length or -1 */
+} UrlTransferBodyKind;
+
+typedef struct {
+    const char *url;
+    const char *method;
+    const UrlHeaderList *headers; /* every header to send, already merged */
+    UrlTransferBodyKind body_kind;
+    const void *body_data;
+    int64_t body_length;
+    const char *body_path;
+    long http_version; /* CURL_HTTP_VERSION_* */
+    long tls_minimum;  /* CURL_SSLVERSION_* */
+    const char *ca_file;
+    const char *ca_path;
+    long stream_weight; /* 1..256 */
+} UrlTransferSpec;
+
+typedef struct {
+    /* The final (non-1xx) response's head. Takes ownership of @headers. */
+    void (*on_response)(void *owner, UrlTransfer *transfer, int status, const char *http_version,
+                        UrlHeaderList *headers, const char *url);
+    /* Body bytes after content decoding. Return @length, or URL__TRANSFER_PAUSE to have
+     * curl hold them (they are offered again after unpausing). */
+    size_t (*on_body)(void *owner, UrlTransfer *transfer, const char *data, size_t length);
+    /* URL_TRANSFER_BODY_READER only. */
+    ssize_t (*read_body)(void *owner, UrlTransfer *transfer, char *buffer, size_t length);
+    /* Called whenever curl reports transfer progress; @sent counts request body bytes. */
+    void (*on_progress)(void *owner, UrlTransfer *transfer, int64_t sent);
+} UrlTransferCallbacks;
+
+/* Creates the easy handle from @spec (copied as needed). On failure (a body file that
+ * cannot be opened, say) returns NULL with @error set. */
+UrlTransfer *url__transfer_new(const UrlTransferSpec *spec, const UrlTransferCallbacks *callbacks,
+                               void *owner, UrlError **error);
+void url__transfer_free(UrlTransfer *transfer);
+
+CURL *url__transfer_get_easy(UrlTransfer *transfer);
+/* The transfer owning @easy (from CURLOPT_PRIVATE). */
+UrlTransfer *url__transfer_from_easy(CURL *easy);
+void *url__transfer_get_owner(UrlTransfer *transfer);
+
+/* Pauses or continues each direction; both are tracked so that one side's pause does not
+ * undo the other's. */
+void url__transfer_set_paused(UrlTransfer *transfer, bool recv, bool send);
+bool url__transfer_is_recv_paused(UrlTransfer *transfer);
+
+/* The error for a finished transfer's CURLcode, with curl's message; NULL for CURLE_OK. */
+UrlError *url__transfer_error(UrlTransfer *transfer, CURLcode code, const char *url);
+
+/* The request body's length: -1 when there is none or it is unknown (a stream). */
+int64_t url__transfer_get_body_length(UrlTransfer *transfer);
+
+/* Whether a response head arrived. */
+bool url__transfer_has_response(UrlTransfer *transfer);
+
+/* What curl knows of the exchange, for metrics. Times are seconds since the epoch, 0 when
+ * the step did not happen. */
+typedef struct {
+    double fetch_start, lookup_start, lookup_end, connect_start, secure_start, secure_end,
+        connect_end, request_start, request_end, response_start, response_end;
+    int status;
+    const char *protocol; /* static: "http/1.0", "http/1.1", "h2" or NULL */
+    bool reused;
+    char remote_address[64];
+    int remote_port;
+    char local_address[64];
+    int local_port;
+    int64_t request_header_bytes, request_body_bytes, response_header_bytes, response_body_bytes;
+} UrlTransferInfo;
+
+void url__transfer_get_info(UrlTransfer *transfer, UrlTransferInfo *info);
+
+#endif

@@ -1,0 +1,253 @@
+/* handlers.c — decision handlers: a delegate's answer, given once, now or later, from any
+ * thread, and carried to the network thread. A handler dropped unanswered applies its
+ * default so that a forgotten answer never leaves a task hanging. */
+#include <urlsession/handlers.h>
+#include <urlsession/input_stream.h>
+
+#include "http/network_thread.h"
+#include "session/request.h"
+#include "session/task.h"
+
+typedef enum {
+    HANDLER_RESPONSE,
+    HANDLER_REDIRECT,
+    HANDLER_BODY_STREAM,
+    HANDLER_DELAYED_REQUEST,
+} HandlerKind;
+
+/* One layout behind the four public handler types. */
+typedef struct {
+    int ref_count;
+    int answered; /* atomic: 0, then 1 once answered */
+    HandlerKind kind;
+    UrlSessionTask *task;
+    UrlRequest *proposed; /* HANDLER_REDIRECT: followed when no answer comes */
+} Handler;
+
+struct UrlResponseHandler {
+    Handler base;
+};
+struct UrlRedirectHandler {
+    Handler base;
+};
+struct UrlBodyStreamHandler {
+    Handler base;
+};
+struct UrlDelayedRequestHandler {
+    Handler base;
+};
+
+typedef struct {
+    UrlSessionTask *task;
+    HandlerKind kind;
+    int choice;
+    UrlRequest *request;
+    UrlInputStream *stream;
+} Answer;
+
+static const char *handler_name(HandlerKind kind)
+{
+    switch (kind) {
+    case HANDLER_RESPONSE:
+        return "response";
+    case HANDLER_REDIRECT:
+        return "redirect";
+    case HANDLER_BODY_STREAM:
+        return "body stream";
+    case HANDLER_DELAYED_REQUEST:
+        return "delayed request";
+    }
+    return "decision";
+}
+
+static void answer_apply(void *data)
+{
+    Answer *answer = data;
+    switch (answer->kind) {
+    case HANDLER_RESPONSE:
+        url__task_net_disposition(answer->task, answer->choice != URL_RESPONSE_CANCEL);
+        break;
+    case HANDLER_REDIRECT:
+        url__task_net_redirect_decided(answer->task, answer->request);
+        break;
+    case HANDLER_BODY_STREAM:
+        url__task_net_body_stream_decided(answer->task, answer->stream);
+        break;
+    case HANDLER_DELAYED_REQUEST:
+        url__task_net_delayed_decided(answer->task, answer->choice, answer->request);
+        break;
+    }
+}
+
+static void answer_free(void *data)
+{
+    Answer *answer = data;
+    url_session_task_unref(answer->task);
+    url_request_unref(answer->request);
+    url_input_stream_unref(answer->stream);
+    g_free(answer);
+}
+
+/* Returns false (with a warning) when the handler was answered already. */
+static bool handler_answer(Handler *handler, int choice, UrlRequest *request,
+                           UrlInputStream *stream)
+{
+    if (!g_atomic_int_compare_and_exchange(&handler->answered, 0, 1)) {
+        g_warning("urlsession: %s handler answered twice; the second answer is ignored",
+                  handler_name(handler->kind));
+        return false;
+    }
+    Answer *answer = g_new0(Answer, 1);
+    answer->task = url_session_task_ref(handler->task);
+    answer->kind = handler->kind;
+    answer->choice = choice;
+    answer->request = request ? url_request_copy(request) : NULL;
+    answer->stream = stream ? url_input_stream_ref(stream) : NULL;
+    url__network_invoke(answer_apply, answer, answer_free);
+    return true;
+}
+
+static Handler *handler_new(HandlerKind kind, UrlSessionTask *task, size_t size)
+{
+    Handler *handler = g_malloc0(size);
+    handler->ref_count = 1;
+    handler->kind = kind;
+    handler->task = url_session_task_ref(task);
+    return handler;
+}
+
+static void handler_unref(Handler *handler)
+{
+    if (handler == NULL || !g_atomic_int_dec_and_test(&handler->ref_count))
+        return;
+    if (!g_atomic_int_get(&handler->answered)) {
+        g_warning("urlsession: %s handler released without an answer; applying the default",
+                  handler_name(handler->kind));
+        switch (handler->kind) {
+        case HANDLER_RESPONSE:
+            handler_answer(handler, URL_RESPONSE_ALLOW, NULL, NULL);
+            break;
+        case HANDLER_REDIRECT:
+            handler_answer(handler, 0, handler->proposed, NULL);
+            break;
+        case HANDLER_BODY_STREAM:
+            handler_answer(handler, 0, NULL, NULL);
+            break;
+        case HANDLER_DELAYED_REQUEST:
+            handler_answer(handler, URL_DELAYED_REQUEST_CONTINUE_LOADING, NULL, NULL);
+            break;
+        }
+    }
+    url_session_task_unref(handler->task);
+    url_request_unref(handler->proposed);
+    g_free(handler);
+}
+
+static Handler *handler_ref(Handler *handler)
+{
+    g_atomic_int_inc(&handler->ref_count);
+    return handler;
+}
+
+UrlResponseHandler *url__response_handler_new(UrlSessionTask *task)
+{
+    return (UrlResponseHandler *)handler_new(HANDLER_RESPONSE, task, sizeof(UrlResponseHandler));
+}
+
+UrlRedirectHandler *url__redirect_handler_new(UrlSessionTask *task, UrlRequest *proposed)
+{
+    Handler *handler = handler_new(HANDLER_REDIRECT, task, sizeof(UrlRedirectHandler));
+    handler->proposed = url_request_ref(proposed);
+    return (UrlRedirectHandler *)handler;
+}
+
+UrlBodyStreamHandler *url__body_stream_handler_new(UrlSessionTask *task)
+{
+    return (UrlBodyStreamHandler *)handler_new(HANDLER_BODY_STREAM, task,
+                                               sizeof(UrlBodyStreamHandler));
+}
+
+UrlDelayedRequestHandler *url__delayed_request_handler_new(UrlSessionTask *task)
+{
+    return (UrlDelayedRequestHandler *)handler_new(HANDLER_DELAYED_REQUEST, task,
+                                                   sizeof(UrlDelayedRequestHandler));
+}
+
+void url_response_handler_complete(UrlResponseHandler *handler, UrlResponseDisposition disposition)
+{
+    g_return_if_fail(handler != NULL);
+    if (disposition == URL_RESPONSE_BECOME_DOWNLOAD) {
+        g_warning("urlsession: URL_RESPONSE_BECOME_DOWNLOAD is not supported yet; allowing");
+        disposition = URL_RESPONSE_ALLOW;
+    }
+    handler_answer(&handler->base, disposition, NULL, NULL);
+}
+
+UrlResponseHandler *url_response_handler_ref(UrlResponseHandler *handler)
+{
+    g_return_val_if_fail(handler != NULL, NULL);
+    return (UrlResponseHandler *)handler_ref(&handler->base);
+}
+
+void url_response_handler_unref(UrlResponseHandler *handler)
+{
+    handler_unref(handler ? &handler->base : NULL);
+}
+
+void url_redirect_handler_complete(UrlRedirectHandler *handler, UrlRequest *request)
+{
+    g_return_if_fail(handler != NULL);
+    handler_answer(&handler->base, 0, request, NULL);
+}
+
+UrlRedirectHandler *url_redirect_handler_ref(UrlRedirectHandler *handler)
+{
+    g_return_val_if_fail(handler != NULL, NULL);
+    return (UrlRedirectHandler *)handler_ref(&handler->base);
+}
+
+void url_redirect_handler_unref(UrlRedirectHandler *handler)
+{
+    handler_unref(handler ? &handler->base : NULL);
+}
+
+void url_body_stream_handler_complete(UrlBodyStreamHandler *handler, UrlInputStream *stream)
+{
+    g_return_if_fail(handler != NULL);
+    handler_answer(&handler->base, 0, NULL, stream);
+}
+
+UrlBodyStreamHandler *url_body_stream_handler_ref(UrlBodyStreamHandler *handler)
+{
+    g_return_val_if_fail(handler != NULL, NULL);
+    return (UrlBodyStreamHandler *)handler_ref(&handler->base);
+}
+
+void url_body_stream_handler_unref(UrlBodyStreamHandler *handler)
+{
+    handler_unref(handler ? &handler->base : NULL);
+}
+
+void url_delayed_request_handler_complete(UrlDelayedRequestHandler *handler,
+                                          UrlDelayedRequestDisposition disposition,
+                                          UrlRequest *request)
+{
+    g_return_if_fail(handler != NULL);
+    if (disposition == URL_DELAYED_REQUEST_USE_NEW_REQUEST && request == NULL) {
+        g_warning("urlsession: USE_NEW_REQUEST without a request; continuing with the original");
+        disposition = URL_DELAYED_REQUEST_CONTINUE_LOADING;
+    }
+    handler_answer(&handler->base, disposition,
+                   disposition == URL_DELAYED_REQUEST_USE_NEW_REQUEST ? request : NULL, NULL);
+}
+
+UrlDelayedRequestHandler *url_delayed_request_handler_ref(UrlDelayedRequestHandler *handler)
+{
+    g_return_val_if_fail(handler != NULL, NULL);
+    return (UrlDelayedRequestHandler *)handler_ref(&handler->base);
+}
+
+void url_delayed_request_handler_unref(UrlDelayedRequestHandler *handler)
+{
+    handler_unref(handler ? &handler->base : NULL);
+}

@@ -1,0 +1,43 @@
+/* session.h — the layout of UrlSession and what tasks ask of their session. */
+#ifndef URL_SESSION_SESSION_PRIVATE_H
+#define URL_SESSION_SESSION_PRIVATE_H
+
+#include <urlsession/session.h>
+
+#include <urlsession/urlsession.h>
+
+#include <glib.h>
+
+#include "http/multi_driver.h"
+#include "session/configuration.h"
+#include "session/queue.h"
+
+struct UrlSession {
+    int ref_count;                          /* atomic */
+    UrlSessionConfiguration *configuration; /* the session's own copy, never changed */
+    UrlSessionDelegate delegate;
+    void *delegate_data;
+    UrlQueue *queue;
+    bool shared;
+
+    GMutex lock;      /* guards what follows */
+    GPtrArray *tasks; /* references to tasks not yet completed, creation order */
+    bool invalidated;
+    bool invalid_notified;
+    uint64_t next_identifier;
+    char *description;
+
+    UrlMultiDriver *driver; /* network thread only; made on first use */
+};
+
+/* The session's curl multi driver, made on first use. Network thread only. */
+UrlMultiDriver *url__session_driver(UrlSession *session);
+
+/* Posts @func(@data) to the session's delegate queue. */
+void url__session_post(UrlSession *session, UrlJobFunc func, void *data, GDestroyNotify destroy);
+
+/* A task's completion callbacks have run (on the delegate queue): forget it, and when the
+ * session is invalidated and this was the last task, say did_become_invalid. */
+void url__session_task_completed(UrlSession *session, UrlSessionTask *task);
+
+#endif

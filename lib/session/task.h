@@ -1,0 +1,150 @@
+/* task.h — the layout of UrlSessionTask, shared by the task's three concerns:
+ * task.c (the public object, any thread), task_run.c (the network-thread state machine)
+ * and task_delivery.c (moving body bytes and events to the consumer). */
+#ifndef URL_SESSION_TASK_PRIVATE_H
+#define URL_SESSION_TASK_PRIVATE_H
+
+#include <urlsession/delegate.h>
+#include <urlsession/task.h>
+
+#include <urlsession/urlsession.h>
+
+#include <glib.h>
+
+#include "http/timer.h"
+#include "http/transfer.h"
+#include "session/session.h"
+
+/* Network-thread-only state of a running task. */
+typedef struct {
+    bool started;
+    bool finished;
+    UrlTransfer *transfer;
+    UrlRequest *request; /* the request the current transfer sends */
+    UrlHeaderList *send_headers;
+    int redirect_count;
+    UrlTimer *idle_timer;
+    UrlTimer *resource_timer;
+    UrlTimer *begin_timer;
+    gint64 last_activity;
+    double request_timeout;
+    double start_time;
+    bool paused_by_user;
+    bool paused_by_backpressure;
+    bool awaiting_decision;    /* a redirect, delayed-request or body-stream answer */
+    bool awaiting_disposition; /* data_did_receive_response's answer */
+    bool stream_blocked;
+    /* A redirect response being read, until its transfer ends. */
+    UrlResponse *redirect_response;
+    GByteArray *redirect_body;
+    /* The body and end of a transfer that finished while its response waited for the
+     * delegate's disposition. */
+    bool done_while_awaiting;
+    GByteArray *parked_body;
+    int64_t sent_reported;
+    UrlTaskMetrics *metrics;
+    UrlInputStream *stream; /* the stream being read, with our wake attached */
+} UrlTaskNet;
+
+/* Bytes on their way from the network thread to the consumer; guarded by lock. */
+typedef struct {
+    GMutex lock;
+    GByteArray *pending;
+    bool scheduled;
+    size_t buffered; /* received but not yet consumed */
+    size_t limit;
+    bool drain_wanted;     /* the network thread paused; tell it when half drained */
+    GByteArray *collected; /* completion-handler data tasks: the whole body */
+    /* Downloads, touched only on the file I/O thread after creation. */
+    int fd;
+    char *path;
+    int write_errno;
+    int64_t written;
+} UrlTaskDelivery;
+
+struct UrlSessionTask {
+    int ref_count; /* atomic */
+    UrlSession *session;
+    uint64_t identifier;
+    UrlSessionTaskKind kind;
+    UrlDataCompletion data_completion;
+    UrlDownloadCompletion download_completion;
+    void *completion_data;
+
+    GMutex lock; /* guards what follows, up to the atomics */
+    GCond completed_cond;
+    UrlSessionTaskState state;
+    int suspend_count;
+    bool cancel_requested;
+    bool completion_delivered;
+    UrlRequest *original_request;
+    UrlRequest *current_request;
+    UrlResponse *response;
+    UrlError *error;
+    UrlTaskMetrics *metrics;
+    char *description;
+    float priority;
+    double earliest_begin_date;
+
+    gint64 bytes_received; /* g_atomic_pointer-free: read with task_atomic_get */
+    gint64 bytes_sent;
+    gint64 expected_to_receive;
+    gint64 expected_to_send;
+    gint64 client_expects_to_send;
+    gint64 client_expects_to_receive;
+
+    UrlTaskNet net;
+    UrlTaskDelivery delivery;
+};
+
+/* 64-bit counters written by the network thread and read anywhere. */
+static inline gint64 url__task_counter_get(const gint64 *counter)
+{
+    return __atomic_load_n(counter, __ATOMIC_RELAXED);
+}
+static inline void url__task_counter_set(gint64 *counter, gint64 value)
+{
+    __atomic_store_n(counter, value, __ATOMIC_RELAXED);
+}
+
+/* task.c */
+UrlSessionTask *url__task_new(UrlSession *session, uint64_t identifier, UrlSessionTaskKind kind,
+                              UrlRequest *request);
+bool url__task_has_completion_handler(const UrlSessionTask *task);
+
+/* task_run.c: network-thread jobs (take a task reference as data, see task_job_*). */
+void url__task_net_apply_state(void *task);
+void url__task_net_cancel(void *task);
+/* The multi driver's CURLMSG_DONE for the task's current transfer. */
+void url__task_net_transfer_done(UrlSessionTask *task, CURLcode code);
+/* Decision answers, on the network thread. */
+void url__task_net_disposition(UrlSessionTask *task, bool allow);
+void url__task_net_redirect_decided(UrlSessionTask *task, UrlRequest *request);
+void url__task_net_delayed_decided(UrlSessionTask *task, int disposition, UrlRequest *request);
+void url__task_net_body_stream_decided(UrlSessionTask *task, UrlInputStream *stream);
+/* The consumer drained half of the buffer after a pause. */
+void url__task_net_drained(void *task);
+/* A download's file could not be written. */
+void url__task_net_fail(UrlSessionTask *task, UrlError *error);
+
+/* task_delivery.c */
+void url__task_delivery_init(UrlSessionTask *task);
+void url__task_delivery_clear(UrlSessionTask *task);
+/* Hands body bytes toward the consumer. Returns false, taking nothing, when the buffer is
+ * full: the caller pauses and waits for url__task_net_drained. */
+bool url__task_delivery_push(UrlSessionTask *task, const void *data, size_t length, bool force);
+/* Queues the task's completion after everything already pushed. Network thread. */
+void url__task_delivery_complete(UrlSessionTask *task);
+
+/* Posts a delegate event for @task; @run gets (task, payload). */
+typedef void (*UrlTaskEventFunc)(UrlSessionTask *task, void *payload);
+void url__task_post_event(UrlSessionTask *task, UrlTaskEventFunc run, void *payload,
+                          GDestroyNotify free_payload);
+
+/* handlers.c: decision handlers bound to a task. */
+UrlResponseHandler *url__response_handler_new(UrlSessionTask *task);
+UrlRedirectHandler *url__redirect_handler_new(UrlSessionTask *task, UrlRequest *proposed);
+UrlBodyStreamHandler *url__body_stream_handler_new(UrlSessionTask *task);
+UrlDelayedRequestHandler *url__delayed_request_handler_new(UrlSessionTask *task);
+
+#endif

@@ -1,0 +1,370 @@
+/* task_delivery.c — moving a task's body from the network thread to its consumer: the
+ * delegate (data tasks), a temporary file written on the file I/O thread (downloads), or
+ * a buffer for a completion handler; and the task's one completion event.
+ *
+ * Bytes in flight are counted; past the configured limit the network thread pauses the
+ * transfer, and the consumer wakes it once it has drained half. Everything for a task
+ * reaches the delegate queue in the order it was produced, the completion last. */
+#include "session/task.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "http/network_thread.h"
+#include "session/error.h"
+#include "session/request.h"
+
+typedef struct {
+    UrlSessionTask *task;
+    UrlTaskEventFunc run;
+    void *payload;
+    GDestroyNotify free_payload;
+} TaskEvent;
+
+static void task_event_run(void *data)
+{
+    TaskEvent *event = data;
+    event->run(event->task, event->payload);
+}
+
+static void task_event_free(void *data)
+{
+    TaskEvent *event = data;
+    if (event->free_payload)
+        event->free_payload(event->payload);
+    url_session_task_unref(event->task);
+    g_free(event);
+}
+
+void url__task_post_event(UrlSessionTask *task, UrlTaskEventFunc run, void *payload,
+                          GDestroyNotify free_payload)
+{
+    TaskEvent *event = g_new(TaskEvent, 1);
+    event->task = url_session_task_ref(task);
+    event->run = run;
+    event->payload = payload;
+    event->free_payload = free_payload;
+    url__session_post(task->session, task_event_run, event, task_event_free);
+}
+
+/* One thread for every download file in the process: writes stay in order per task, and
+ * a slow disk never stalls the network thread. */
+static GThreadPool *file_io_pool(void);
+
+typedef void (*FileJobFunc)(UrlSessionTask *task);
+
+typedef struct {
+    UrlSessionTask *task;
+    FileJobFunc func;
+} FileJob;
+
+static void file_job_run(gpointer data, gpointer unused)
+{
+    FileJob *job = data;
+    job->func(job->task);
+    url_session_task_unref(job->task);
+    g_free(job);
+}
+
+static GThreadPool *file_io_pool(void)
+{
+    static GThreadPool *pool;
+    static gsize once = 0;
+    if (g_once_init_enter(&once)) {
+        pool = g_thread_pool_new(file_job_run, NULL, 1, FALSE, NULL);
+        g_once_init_leave(&once, 1);
+    }
+    return pool;
+}
+
+static void file_io_push(UrlSessionTask *task, FileJobFunc func)
+{
+    FileJob *job = g_new(FileJob, 1);
+    job->task = url_session_task_ref(task);
+    job->func = func;
+    g_thread_pool_push(file_io_pool(), job, NULL);
+}
+
+void url__task_delivery_init(UrlSessionTask *task)
+{
+    UrlTaskDelivery *d = &task->delivery;
+    g_mutex_init(&d->lock);
+    d->pending = g_byte_array_new();
+    d->limit = task->session->configuration->max_buffered_bytes;
+    d->fd = -1;
+}
+
+void url__task_delivery_clear(UrlSessionTask *task)
+{
+    UrlTaskDelivery *d = &task->delivery;
+    g_byte_array_unref(d->pending);
+    if (d->collected)
+        g_byte_array_unref(d->collected);
+    if (d->fd >= 0)
+        close(d->fd);
+    if (d->path)
+        g_unlink(d->path);
+    g_free(d->path);
+    g_mutex_clear(&d->lock);
+}
+
+/* The consumer took @length bytes: wake a transfer paused for room once half is free. */
+static void consumed(UrlSessionTask *task, size_t length)
+{
+    UrlTaskDelivery *d = &task->delivery;
+    g_mutex_lock(&d->lock);
+    d->buffered -= length;
+    bool wake = d->drain_wanted && d->buffered <= d->limit / 2;
+    if (wake)
+        d->drain_wanted = false;
+    g_mutex_unlock(&d->lock);
+    if (wake)
+        url__network_invoke(url__task_net_drained, url_session_task_ref(task),
+                            (GDestroyNotify)url_session_task_unref);
+}
+
+static GByteArray *take_pending(UrlTaskDelivery *d)
+{
+    g_mutex_lock(&d->lock);
+    GByteArray *chunk = d->pending;
+    d->pending = g_byte_array_new();
+    d->scheduled = false;
+    g_mutex_unlock(&d->lock);
+    return chunk;
+}
+
+static void deliver_data(UrlSessionTask *task, void *unused)
+{
+    GByteArray *chunk = take_pending(&task->delivery);
+    const UrlSessionDelegate *delegate = &task->session->delegate;
+    if (chunk->len > 0 && delegate->data_did_receive_data)
+        delegate->data_did_receive_data(task->session, task, chunk->data, chunk->len,
+                                        task->session->delegate_data);
+    consumed(task, chunk->len);
+    g_byte_array_unref(chunk);
+}
+
+/* ---- download files (file I/O thread) ---------------------------------------------- */
+
+static UrlErrorCode open_temp_file(UrlSessionTask *task)
+{
+    UrlTaskDelivery *d = &task->delivery;
+    char *template = g_build_filename(task->session->configuration->download_directory,
+                                      "urlsession-XXXXXX.download", NULL);
+    d->fd = g_mkstemp_full(template, O_RDWR | O_CLOEXEC, 0666);
+    if (d->fd < 0) {
+        d->write_errno = errno;
+        g_free(template);
+        return URL_ERROR_CANNOT_CREATE_FILE;
+    }
+    d->path = template;
+    return 0;
+}
+
+static bool write_all(int fd, const guint8 *data, size_t length)
+{
+    while (length > 0) {
+        ssize_t n = write(fd, data, length);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return false;
+        }
+        data += n;
+        length -= (size_t)n;
+    }
+    return true;
+}
+
+typedef struct {
+    int64_t bytes, total, expected;
+} WriteEvent;
+
+static void run_write_event(UrlSessionTask *task, void *payload)
+{
+    WriteEvent *event = payload;
+    const UrlSessionDelegate *delegate = &task->session->delegate;
+    if (delegate->download_did_write_data)
+        delegate->download_did_write_data(task->session, task, event->bytes, event->total,
+                                          event->expected, task->session->delegate_data);
+}
+
+typedef struct {
+    UrlSessionTask *task;
+    UrlError *error;
+} FailJob;
+
+static void fail_job_run(void *data)
+{
+    FailJob *job = data;
+    url__task_net_fail(job->task, job->error);
+    job->error = NULL;
+}
+
+static void fail_job_free(void *data)
+{
+    FailJob *job = data;
+    url_error_unref(job->error);
+    url_session_task_unref(job->task);
+    g_free(job);
+}
+
+static UrlError *file_error(UrlSessionTask *task, UrlErrorCode code)
+{
+    UrlTaskDelivery *d = &task->delivery;
+    return url__error_newf(code, task->original_request->url, "%s in \"%s\": %s",
+                           code == URL_ERROR_CANNOT_CREATE_FILE ? "cannot create the download file"
+                                                                : "cannot write the download file",
+                           task->session->configuration->download_directory,
+                           g_strerror(d->write_errno));
+}
+
+static void write_pending(UrlSessionTask *task)
+{
+    UrlTaskDelivery *d = &task->delivery;
+    GByteArray *chunk = take_pending(d);
+    if (d->write_errno == 0 && chunk->len > 0) {
+        UrlErrorCode failure = d->fd < 0 ? open_temp_file(task) : 0;
+        if (failure == 0 && !write_all(d->fd, chunk->data, chunk->len)) {
+            d->write_errno = errno;
+            failure = URL_ERROR_CANNOT_WRITE_TO_FILE;
+        }
+        if (failure) {
+            FailJob *job = g_new(FailJob, 1);
+            job->task = url_session_task_ref(task);
+            job->error = file_error(task, failure);
+            url__network_invoke(fail_job_run, job, fail_job_free);
+        } else {
+            d->written += chunk->len;
+            if (!url__task_has_completion_handler(task)) {
+                WriteEvent *event = g_new(WriteEvent, 1);
+                event->bytes = chunk->len;
+                event->total = d->written;
+                event->expected = url_session_task_get_count_of_bytes_expected_to_receive(task);
+                url__task_post_event(task, run_write_event, event, g_free);
+            }
+        }
+    }
+    consumed(task, chunk->len);
+    g_byte_array_unref(chunk);
+}
+
+bool url__task_delivery_push(UrlSessionTask *task, const void *data, size_t length, bool force)
+{
+    UrlTaskDelivery *d = &task->delivery;
+    if (task->data_completion) {
+        /* The application asked for the whole body at once: it is all kept. */
+        if (d->collected == NULL)
+            d->collected = g_byte_array_new();
+        g_byte_array_append(d->collected, data, (guint)length);
+        return true;
+    }
+    g_mutex_lock(&d->lock);
+    if (!force && d->buffered >= d->limit) {
+        d->drain_wanted = true;
+        g_mutex_unlock(&d->lock);
+        return false;
+    }
+    g_byte_array_append(d->pending, data, (guint)length);
+    d->buffered += length;
+    bool schedule = !d->scheduled;
+    d->scheduled = true;
+    g_mutex_unlock(&d->lock);
+    if (schedule) {
+        if (task->kind == URL_TASK_KIND_DOWNLOAD)
+            file_io_push(task, write_pending);
+        else
+            url__task_post_event(task, deliver_data, NULL, NULL);
+    }
+    return true;
+}
+
+/* ---- completion ------------------------------------------------------------------- */
+
+static void run_completion(UrlSessionTask *task, void *unused)
+{
+    UrlSession *session = task->session;
+    const UrlSessionDelegate *delegate = &session->delegate;
+    UrlTaskDelivery *d = &task->delivery;
+    g_mutex_lock(&task->lock);
+    UrlError *error = task->error ? url_error_ref(task->error) : NULL;
+    UrlResponse *response = task->response ? url_response_ref(task->response) : NULL;
+    UrlTaskMetrics *metrics = task->metrics ? url_task_metrics_ref(task->metrics) : NULL;
+    g_mutex_unlock(&task->lock);
+
+    const char *location = error == NULL ? d->path : NULL;
+    if (location && !task->download_completion && delegate->download_did_finish_downloading_to)
+        delegate->download_did_finish_downloading_to(session, task, location,
+                                                     session->delegate_data);
+    if (metrics && delegate->did_finish_collecting_metrics)
+        delegate->did_finish_collecting_metrics(session, task, metrics, session->delegate_data);
+    if (task->download_completion) {
+        task->download_completion(task, location, response, error, task->completion_data);
+    } else if (task->data_completion) {
+        task->data_completion(task, d->collected ? d->collected->data : NULL,
+                              d->collected ? d->collected->len : 0, response, error,
+                              task->completion_data);
+    } else if (delegate->did_complete) {
+        delegate->did_complete(session, task, error, session->delegate_data);
+    }
+    /* The file was the application's to move during the call; whatever is left goes. */
+    if (d->path) {
+        g_unlink(d->path);
+        g_clear_pointer(&d->path, g_free);
+    }
+    url_error_unref(error);
+    url_response_unref(response);
+    url_task_metrics_unref(metrics);
+
+    g_mutex_lock(&task->lock);
+    task->completion_delivered = true;
+    g_cond_broadcast(&task->completed_cond);
+    g_mutex_unlock(&task->lock);
+    url__session_task_completed(session, task);
+}
+
+/* After the last write: close the file; a download that failed, or whose file could not
+ * be written, leaves nothing behind. */
+static void finalize_download(UrlSessionTask *task)
+{
+    UrlTaskDelivery *d = &task->delivery;
+    g_mutex_lock(&task->lock);
+    bool failed = task->error != NULL;
+    g_mutex_unlock(&task->lock);
+    UrlErrorCode failure = 0;
+    if (!failed && d->write_errno == 0 && d->fd < 0)
+        failure = open_temp_file(task); /* an empty body is still a file */
+    if (d->fd >= 0) {
+        if (close(d->fd) != 0 && d->write_errno == 0) {
+            d->write_errno = errno;
+            failure = URL_ERROR_CANNOT_WRITE_TO_FILE;
+        }
+        d->fd = -1;
+    }
+    if (d->write_errno != 0 && failure == 0)
+        failure = URL_ERROR_CANNOT_WRITE_TO_FILE;
+    if (failure && !failed) {
+        UrlError *error = file_error(task, failure);
+        g_mutex_lock(&task->lock);
+        task->error = error;
+        g_mutex_unlock(&task->lock);
+        failed = true;
+    }
+    if (failed && d->path) {
+        g_unlink(d->path);
+        g_clear_pointer(&d->path, g_free);
+    }
+    url__task_post_event(task, run_completion, NULL, NULL);
+}
+
+void url__task_delivery_complete(UrlSessionTask *task)
+{
+    if (task->kind == URL_TASK_KIND_DOWNLOAD)
+        file_io_push(task, finalize_download);
+    else
+        url__task_post_event(task, run_completion, NULL, NULL);
+}
