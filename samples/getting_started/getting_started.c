@@ -73,12 +73,19 @@ static void on_write(UrlSession *session, UrlSessionTask *task, int64_t bytes_wr
 }
 
 /* The body is complete in a temporary file at @location, which the library removes when
- * this returns: move it now. */
+ * this returns: move it now. An error page (404, 500...) is downloaded too; keep only a
+ * 200's body. */
 static void on_finished(UrlSession *session, UrlSessionTask *task, const char *location,
                         void *delegate_data)
 {
     struct download *d = delegate_data;
 
+    /* A getter marked (transfer full) gives a reference of our own: release it. */
+    UrlResponse *response = url_session_task_get_response(task);
+    int status = url_response_get_status_code(response);
+    url_response_unref(response);
+    if (status != 200)
+        return;
     if (rename(location, d->output) != 0) {
         fprintf(stderr, "\ncannot move %s to %s: %s\n", location, d->output, strerror(errno));
         return;
@@ -99,12 +106,11 @@ static void on_complete(UrlSession *session, UrlSessionTask *task, const UrlErro
         d->failed = true;
         return;
     }
-    /* A getter marked (transfer full) gives a reference of our own: release it. */
-    UrlResponse *response = url_session_task_get_response(task);
-    int status = url_response_get_status_code(response);
-    url_response_unref(response);
-    if (status != 200 || !d->moved) {
-        fprintf(stderr, "download: HTTP %d%s\n", status, d->moved ? "" : ", file not saved");
+    if (!d->moved) {
+        UrlResponse *response = url_session_task_get_response(task);
+        fprintf(stderr, "download: HTTP %d, nothing saved\n",
+                url_response_get_status_code(response));
+        url_response_unref(response);
         d->failed = true;
         return;
     }
