@@ -92,15 +92,16 @@ run_asan_ctest() {
     run_ctest "$ASAN_DIR" -LE "$ASAN_EXCLUDE_LABELS"
 }
 
-# The ctest lines worth repeating at the end: the pass ratio, the total time and the
-# list of failed tests.
+# The ctest lines worth repeating at the end: the pass ratio, the total time, and the
+# lists of skipped and failed tests.
 ctest_summary() {
     local log=$1/ctest.log
     [ -f "$log" ] || return 0
-    sed -n -e '/tests passed, .* failed out of/p' -e '/^Total Test time/p' \
-        -e '/^The following tests FAILED:/,/^Errors while running CTest/p' \
-        -e '/^No tests were found/p' "$log" |
-        grep -v '^Errors while running CTest' | sed 's/^/      /'
+    awk '/tests passed, .* failed out of/ || /^Total Test time/ || /^No tests were found/ {
+             print; next }
+         /^The following tests (did not run|FAILED):/ { list = 1; print; next }
+         list && /^[[:space:]]+[0-9]+ - / { print; next }
+         { list = 0 }' "$log" | sed 's/^/      /'
 }
 
 main() {
