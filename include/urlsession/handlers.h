@@ -62,7 +62,7 @@ URL_API void url_body_stream_handler_complete(UrlBodyStreamHandler *handler,
                                               UrlInputStream *stream);
 /** url_body_stream_handler_ref: Returns: (transfer full) @handler. Thread: any */
 URL_API UrlBodyStreamHandler *url_body_stream_handler_ref(UrlBodyStreamHandler *handler);
-/** url_body_stream_handler_unref: without an answer, the last unref fails the task. */
+/** url_body_stream_handler_unref: without an answer, the last unref fails the task. Thread: any */
 URL_API void url_body_stream_handler_unref(UrlBodyStreamHandler *handler);
 
 /** UrlDelayedRequestDisposition: how a task whose earliest begin date came goes on. */
@@ -86,7 +86,7 @@ URL_API void url_delayed_request_handler_complete(UrlDelayedRequestHandler *hand
 /** url_delayed_request_handler_ref: Returns: (transfer full) @handler. Thread: any */
 URL_API UrlDelayedRequestHandler *
 url_delayed_request_handler_ref(UrlDelayedRequestHandler *handler);
-/** url_delayed_request_handler_unref: without an answer, the last unref continues. */
+/** url_delayed_request_handler_unref: without an answer, the last unref continues. Thread: any */
 URL_API void url_delayed_request_handler_unref(UrlDelayedRequestHandler *handler);
 
 #ifdef __cplusplus

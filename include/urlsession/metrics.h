@@ -26,7 +26,7 @@ URL_API void url_task_metrics_get_task_interval(const UrlTaskMetrics *metrics, d
 /** Returns: how many redirects the task followed. Thread: any */
 URL_API int url_task_metrics_get_redirect_count(const UrlTaskMetrics *metrics);
 
-/** Returns: the number of transactions (one per request sent, redirects included). */
+/** Returns: the number of transactions (one per request sent, redirects included). Thread: any */
 URL_API size_t url_task_metrics_get_transaction_count(const UrlTaskMetrics *metrics);
 
 /**
@@ -68,11 +68,12 @@ URL_API const char *url_transaction_metrics_get_url(const UrlTransactionMetrics 
 /** Returns: the status code received, 0 when none. Thread: any */
 URL_API int url_transaction_metrics_get_status_code(const UrlTransactionMetrics *transaction);
 
-/** Returns: (transfer none) (nullable): "http/1.1" or "h2"; NULL without a response. */
+/** Returns: (transfer none) (nullable): "http/1.1" or "h2"; NULL without a response. Thread: any */
 URL_API const char *
 url_transaction_metrics_get_network_protocol_name(const UrlTransactionMetrics *transaction);
 
-/** Returns: whether the request went over a connection an earlier request had opened. */
+/** Returns: whether the request went over a connection an earlier request had opened. Thread: any
+ */
 URL_API bool url_transaction_metrics_is_reused_connection(const UrlTransactionMetrics *transaction);
 
 /**

@@ -28,7 +28,9 @@ UrlErrorCode url__curl_error_code(CURLcode code, long verify_result)
     case CURLE_OK:
         return 0;
     case CURLE_UNSUPPORTED_PROTOCOL:
-        return URL_ERROR_UNSUPPORTED_URL;
+        /* Schemes are checked before a transfer starts, so during one this means the
+         * server answered with something that is not HTTP ("Received HTTP/0.9"). */
+        return URL_ERROR_BAD_SERVER_RESPONSE;
     case CURLE_URL_MALFORMAT:
         return URL_ERROR_BAD_URL;
     case CURLE_COULDNT_RESOLVE_HOST:

@@ -46,6 +46,13 @@ struct UrlTransfer {
     bool paused_send;
 };
 
+/* URLSESSION_DEBUG=curl prints libcurl's own trace on stderr, for diagnosing a server. */
+static bool verbose_requested(void)
+{
+    const char *debug = g_getenv("URLSESSION_DEBUG");
+    return debug && strstr(debug, "curl");
+}
+
 static double now_seconds(void)
 {
     return (double)g_get_real_time() / G_USEC_PER_SEC;
@@ -276,12 +283,20 @@ UrlTransfer *url__transfer_new(const UrlTransferSpec *spec, const UrlTransferCal
     curl_easy_setopt(easy, CURLOPT_PIPEWAIT, 1L);
     curl_easy_setopt(easy, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
     curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, spec->http_version);
+    if (spec->http_version == CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE) {
+        /* libcurl 7.88.1 breaks a reused h2c prior-knowledge connection ("Error in the
+         * HTTP2 framing layer", curl#10634, fixed in 8.0): give each exchange its own. */
+        curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, 1L);
+        curl_easy_setopt(easy, CURLOPT_FORBID_REUSE, 1L);
+    }
     curl_easy_setopt(easy, CURLOPT_SSLVERSION, spec->tls_minimum);
     if (spec->ca_file)
         curl_easy_setopt(easy, CURLOPT_CAINFO, spec->ca_file);
     if (spec->ca_path)
         curl_easy_setopt(easy, CURLOPT_CAPATH, spec->ca_path);
     curl_easy_setopt(easy, CURLOPT_STREAM_WEIGHT, spec->stream_weight);
+    if (verbose_requested())
+        curl_easy_setopt(easy, CURLOPT_VERBOSE, 1L);
     curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header_line);
     curl_easy_setopt(easy, CURLOPT_HEADERDATA, self);
     curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);

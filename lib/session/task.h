@@ -59,6 +59,7 @@ typedef struct {
     int fd;
     char *path;
     int write_errno;
+    UrlErrorCode file_failure; /* CANNOT_CREATE_FILE or CANNOT_WRITE_TO_FILE, once failed */
     int64_t written;
 } UrlTaskDelivery;
 

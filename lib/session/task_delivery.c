@@ -158,8 +158,9 @@ static UrlErrorCode open_temp_file(UrlSessionTask *task)
     d->fd = g_mkstemp_full(template, O_RDWR | O_CLOEXEC, 0666);
     if (d->fd < 0) {
         d->write_errno = errno;
+        d->file_failure = URL_ERROR_CANNOT_CREATE_FILE;
         g_free(template);
-        return URL_ERROR_CANNOT_CREATE_FILE;
+        return d->file_failure;
     }
     d->path = template;
     return 0;
@@ -227,11 +228,11 @@ static void write_pending(UrlSessionTask *task)
 {
     UrlTaskDelivery *d = &task->delivery;
     GByteArray *chunk = take_pending(d);
-    if (d->write_errno == 0 && chunk->len > 0) {
+    if (d->file_failure == 0 && chunk->len > 0) {
         UrlErrorCode failure = d->fd < 0 ? open_temp_file(task) : 0;
         if (failure == 0 && !write_all(d->fd, chunk->data, chunk->len)) {
             d->write_errno = errno;
-            failure = URL_ERROR_CANNOT_WRITE_TO_FILE;
+            failure = d->file_failure = URL_ERROR_CANNOT_WRITE_TO_FILE;
         }
         if (failure) {
             FailJob *job = g_new(FailJob, 1);
@@ -335,18 +336,16 @@ static void finalize_download(UrlSessionTask *task)
     g_mutex_lock(&task->lock);
     bool failed = task->error != NULL;
     g_mutex_unlock(&task->lock);
-    UrlErrorCode failure = 0;
-    if (!failed && d->write_errno == 0 && d->fd < 0)
-        failure = open_temp_file(task); /* an empty body is still a file */
+    if (!failed && d->file_failure == 0 && d->fd < 0)
+        open_temp_file(task); /* an empty body is still a file */
     if (d->fd >= 0) {
-        if (close(d->fd) != 0 && d->write_errno == 0) {
+        if (close(d->fd) != 0 && d->file_failure == 0) {
             d->write_errno = errno;
-            failure = URL_ERROR_CANNOT_WRITE_TO_FILE;
+            d->file_failure = URL_ERROR_CANNOT_WRITE_TO_FILE;
         }
         d->fd = -1;
     }
-    if (d->write_errno != 0 && failure == 0)
-        failure = URL_ERROR_CANNOT_WRITE_TO_FILE;
+    UrlErrorCode failure = d->file_failure;
     if (failure && !failed) {
         UrlError *error = file_error(task, failure);
         g_mutex_lock(&task->lock);
