@@ -13,7 +13,12 @@ UrlError *url__error_newf(UrlErrorCode code, const char *failing_url, const char
 
 /* Stores a new error in *@out when @out is not NULL (and *@out is NULL: the first error
  * wins); does nothing otherwise. For functions with a `UrlError **error` parameter. */
-void url__error_set(UrlError **out, UrlErrorCode code, const char *format, ...)
-    G_GNUC_PRINTF(3, 4);
+void url__error_set(UrlError **out, UrlErrorCode code, const char *format, ...) G_GNUC_PRINTF(3, 4);
+
+/* @text between double quotes with C escapes (\r, \n, \t, \", \\, \xHH for other control
+ * bytes and for bytes that are not valid UTF-8), so that a message names a bad value
+ * exactly and stays printable: header name contains CR or LF: "X-A\r". NULL gives the
+ * word NULL, unquoted. g_free() it. */
+char *url__error_quote(const char *text);
 
 #endif
