@@ -15,11 +15,14 @@ UrlHeaderList *url__header_list_copy(const UrlHeaderList *list);
 void url__header_list_free(UrlHeaderList *list);
 
 /* Checks a name (RFC 9110 token: no CR, LF, NUL, colon, space) and a value (no CR, LF,
- * NUL). On failure sets @error (URL_ERROR_UNKNOWN is not used: URL_ERROR_BAD_URL... see
- * header_list.c) with a message quoting the offending text with C escapes, e.g.
- * header name contains CR or LF: "X-A\r". */
+ * NUL or other control characters but HTAB). On failure sets @error to URL_ERROR_UNKNOWN
+ * (NSURLError has no code for bad header input) with a message quoting the offending
+ * text with C escapes, e.g. header name contains CR or LF: "X-A\r". */
 bool url__header_name_is_valid(const char *name, UrlError **error);
 bool url__header_value_is_valid(const char *value, UrlError **error);
+/* Whether @text is a non-empty RFC 9110 token (§5.6.2), the syntax of header names and
+ * of methods. */
+bool url__header_is_token(const char *text);
 
 /* Appends without checking (for parsed responses, which are checked by the parser). */
 void url__header_list_append(UrlHeaderList *list, const char *name, const char *value);
