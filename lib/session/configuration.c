@@ -1,0 +1,387 @@
+/* configuration.c — UrlSessionConfiguration: defaults, validated setters, deep copies. */
+#include "configuration.h"
+
+#include <math.h>
+
+#include <glib.h>
+
+#include <urlsession/urlsession.h>
+
+static UrlSessionConfiguration *url_configuration_new(bool ephemeral)
+{
+    UrlSessionConfiguration *configuration = g_new0(UrlSessionConfiguration, 1);
+    configuration->ref_count = 1;
+    configuration->ephemeral = ephemeral;
+    configuration->request_timeout = URL__DEFAULT_REQUEST_TIMEOUT;
+    configuration->resource_timeout = URL__DEFAULT_RESOURCE_TIMEOUT;
+    configuration->additional_headers = url__header_list_new();
+    configuration->max_connections_per_host = URL__DEFAULT_MAX_CONNECTIONS;
+    configuration->user_agent = g_strdup(url__default_user_agent());
+    configuration->tls_minimum_version = URL_TLS_VERSION_1_2;
+    configuration->http_version = URL_HTTP_VERSION_DEFAULT;
+    configuration->download_directory = g_strdup(g_get_tmp_dir());
+    configuration->max_buffered_bytes = URL__DEFAULT_MAX_BUFFERED;
+    configuration->multipath_service_type = URL_MULTIPATH_SERVICE_TYPE_NONE;
+    configuration->allows_cellular_access = true;
+    configuration->allows_expensive_network_access = true;
+    configuration->allows_constrained_network_access = true;
+    return configuration;
+}
+
+static bool url_timeout_is_valid(double seconds)
+{
+    return isfinite(seconds) && seconds > 0;
+}
+
+const char *url__default_user_agent(void)
+{
+    /* Same text by design: the User-Agent names this library and the libcurl under it. */
+    return url_version_string();
+}
+
+UrlSessionConfiguration *url_session_configuration_new_default(void)
+{
+    return url_configuration_new(false);
+}
+
+UrlSessionConfiguration *url_session_configuration_new_ephemeral(void)
+{
+    return url_configuration_new(true);
+}
+
+UrlSessionConfiguration *
+url_session_configuration_copy(const UrlSessionConfiguration *configuration)
+{
+    g_return_val_if_fail(configuration != NULL, NULL);
+    UrlSessionConfiguration *copy = g_new0(UrlSessionConfiguration, 1);
+    *copy = *configuration;
+    copy->ref_count = 1;
+    copy->additional_headers = url__header_list_copy(configuration->additional_headers);
+    copy->user_agent = g_strdup(configuration->user_agent);
+    copy->ca_file = g_strdup(configuration->ca_file);
+    copy->ca_path = g_strdup(configuration->ca_path);
+    copy->download_directory = g_strdup(configuration->download_directory);
+    return copy;
+}
+
+UrlSessionConfiguration *url_session_configuration_ref(UrlSessionConfiguration *configuration)
+{
+    g_return_val_if_fail(configuration != NULL, NULL);
+    g_atomic_int_inc(&configuration->ref_count);
+    return configuration;
+}
+
+void url_session_configuration_unref(UrlSessionConfiguration *configuration)
+{
+    if (configuration == NULL || !g_atomic_int_dec_and_test(&configuration->ref_count))
+        return;
+    url__header_list_free(configuration->additional_headers);
+    g_free(configuration->user_agent);
+    g_free(configuration->ca_file);
+    g_free(configuration->ca_path);
+    g_free(configuration->download_directory);
+    g_free(configuration);
+}
+
+bool url_session_configuration_is_ephemeral(const UrlSessionConfiguration *configuration)
+{
+    g_return_val_if_fail(configuration != NULL, false);
+    return configuration->ephemeral;
+}
+
+void url_session_configuration_set_timeout_interval_for_request(
+    UrlSessionConfiguration *configuration, double seconds)
+{
+    g_return_if_fail(configuration != NULL);
+    if (!url_timeout_is_valid(seconds)) {
+        g_warning("url_session_configuration_set_timeout_interval_for_request: ignoring %g; "
+                  "the timeout must be a finite number of seconds > 0",
+                  seconds);
+        return;
+    }
+    configuration->request_timeout = seconds;
+}
+
+double url_session_configuration_get_timeout_interval_for_request(
+    const UrlSessionConfiguration *configuration)
+{
+    g_return_val_if_fail(configuration != NULL, URL__DEFAULT_REQUEST_TIMEOUT);
+    return configuration->request_timeout;
+}
+
+void url_session_configuration_set_timeout_interval_for_resource(
+    UrlSessionConfiguration *configuration, double seconds)
+{
+    g_return_if_fail(configuration != NULL);
+    if (!url_timeout_is_valid(seconds)) {
+        g_warning("url_session_configuration_set_timeout_interval_for_resource: ignoring %g; "
+                  "the timeout must be a finite number of seconds > 0",
+                  seconds);
+        return;
+    }
+    configuration->resource_timeout = seconds;
+}
+
+double url_session_configuration_get_timeout_interval_for_resource(
+    const UrlSessionConfiguration *configuration)
+{
+    g_return_val_if_fail(configuration != NULL, URL__DEFAULT_RESOURCE_TIMEOUT);
+    return configuration->resource_timeout;
+}
+
+bool url_session_configuration_set_additional_header(UrlSessionConfiguration *configuration,
+                                                     const char *name, const char *value,
+                                                     UrlError **error)
+{
+    g_return_val_if_fail(configuration != NULL, false);
+    if (!url__header_name_is_valid(name, error))
+        return false;
+    if (value == NULL) {
+        url__header_list_remove(configuration->additional_headers, name);
+        return true;
+    }
+    if (!url__header_value_is_valid(value, error))
+        return false;
+    url__header_list_set(configuration->additional_headers, name, value);
+    return true;
+}
+
+const char *
+url_session_configuration_get_additional_header(const UrlSessionConfiguration *configuration,
+                                                const char *name)
+{
+    g_return_val_if_fail(configuration != NULL, NULL);
+    return url__header_list_get(configuration->additional_headers, name);
+}
+
+void url_session_configuration_set_max_connections_per_host(UrlSessionConfiguration *configuration,
+                                                            int count)
+{
+    g_return_if_fail(configuration != NULL);
+    if (count < 1) {
+        g_warning("url_session_configuration_set_max_connections_per_host: ignoring %d; "
+                  "at least 1 connection is needed",
+                  count);
+        return;
+    }
+    configuration->max_connections_per_host = count;
+}
+
+int url_session_configuration_get_max_connections_per_host(
+    const UrlSessionConfiguration *configuration)
+{
+    g_return_val_if_fail(configuration != NULL, URL__DEFAULT_MAX_CONNECTIONS);
+    return configuration->max_connections_per_host;
+}
+
+void url_session_configuration_set_user_agent(UrlSessionConfiguration *configuration,
+                                              const char *user_agent)
+{
+    g_return_if_fail(configuration != NULL);
+    if (user_agent == NULL)
+        user_agent = url__default_user_agent();
+    UrlError *error = NULL;
+    if (!url__header_value_is_valid(user_agent, &error)) {
+        g_warning("url_session_configuration_set_user_agent: ignoring it: %s",
+                  url_error_get_message(error));
+        url_error_unref(error);
+        return;
+    }
+    char *copy = g_strdup(user_agent);
+    g_free(configuration->user_agent);
+    configuration->user_agent = copy;
+}
+
+const char *url_session_configuration_get_user_agent(const UrlSessionConfiguration *configuration)
+{
+    g_return_val_if_fail(configuration != NULL, NULL);
+    return configuration->user_agent;
+}
+
+void url_session_configuration_set_ca_file(UrlSessionConfiguration *configuration, const char *path)
+{
+    g_return_if_fail(configuration != NULL);
+    char *copy = g_strdup(path);
+    g_free(configuration->ca_file);
+    configuration->ca_file = copy;
+}
+
+const char *url_session_configuration_get_ca_file(const UrlSessionConfiguration *configuration)
+{
+    g_return_val_if_fail(configuration != NULL, NULL);
+    return configuration->ca_file;
+}
+
+void url_session_configuration_set_ca_path(UrlSessionConfiguration *configuration, const char *path)
+{
+    g_return_if_fail(configuration != NULL);
+    char *copy = g_strdup(path);
+    g_free(configuration->ca_path);
+    configuration->ca_path = copy;
+}
+
+const char *url_session_configuration_get_ca_path(const UrlSessionConfiguration *configuration)
+{
+    g_return_val_if_fail(configuration != NULL, NULL);
+    return configuration->ca_path;
+}
+
+void url_session_configuration_set_tls_minimum_version(UrlSessionConfiguration *configuration,
+                                                       UrlTlsVersion version)
+{
+    g_return_if_fail(configuration != NULL);
+    switch (version) {
+    case URL_TLS_VERSION_1_0:
+    case URL_TLS_VERSION_1_1:
+    case URL_TLS_VERSION_1_2:
+    case URL_TLS_VERSION_1_3:
+        configuration->tls_minimum_version = version;
+        return;
+    }
+    g_warning("url_session_configuration_set_tls_minimum_version: ignoring unknown version %d",
+              (int)version);
+}
+
+UrlTlsVersion
+url_session_configuration_get_tls_minimum_version(const UrlSessionConfiguration *configuration)
+{
+    g_return_val_if_fail(configuration != NULL, URL_TLS_VERSION_1_2);
+    return configuration->tls_minimum_version;
+}
+
+void url_session_configuration_set_http_version(UrlSessionConfiguration *configuration,
+                                                UrlHttpVersion version)
+{
+    g_return_if_fail(configuration != NULL);
+    switch (version) {
+    case URL_HTTP_VERSION_DEFAULT:
+    case URL_HTTP_VERSION_1_1:
+    case URL_HTTP_VERSION_2:
+        configuration->http_version = version;
+        return;
+    }
+    g_warning("url_session_configuration_set_http_version: ignoring unknown version %d",
+              (int)version);
+}
+
+UrlHttpVersion
+url_session_configuration_get_http_version(const UrlSessionConfiguration *configuration)
+{
+    g_return_val_if_fail(configuration != NULL, URL_HTTP_VERSION_DEFAULT);
+    return configuration->http_version;
+}
+
+void url_session_configuration_set_download_directory(UrlSessionConfiguration *configuration,
+                                                      const char *path)
+{
+    g_return_if_fail(configuration != NULL);
+    char *copy = g_strdup(path != NULL ? path : g_get_tmp_dir());
+    g_free(configuration->download_directory);
+    configuration->download_directory = copy;
+}
+
+const char *
+url_session_configuration_get_download_directory(const UrlSessionConfiguration *configuration)
+{
+    g_return_val_if_fail(configuration != NULL, NULL);
+    return configuration->download_directory;
+}
+
+void url_session_configuration_set_max_buffered_bytes(UrlSessionConfiguration *configuration,
+                                                      size_t bytes)
+{
+    g_return_if_fail(configuration != NULL);
+    if (bytes < URL__MIN_MAX_BUFFERED) {
+        g_warning("url_session_configuration_set_max_buffered_bytes: ignoring %zu; "
+                  "the limit must be at least %d bytes",
+                  bytes, URL__MIN_MAX_BUFFERED);
+        return;
+    }
+    configuration->max_buffered_bytes = bytes;
+}
+
+size_t
+url_session_configuration_get_max_buffered_bytes(const UrlSessionConfiguration *configuration)
+{
+    g_return_val_if_fail(configuration != NULL, URL__DEFAULT_MAX_BUFFERED);
+    return configuration->max_buffered_bytes;
+}
+
+void url_session_configuration_set_waits_for_connectivity(UrlSessionConfiguration *configuration,
+                                                          bool waits)
+{
+    g_return_if_fail(configuration != NULL);
+    configuration->waits_for_connectivity = waits;
+}
+
+bool url_session_configuration_get_waits_for_connectivity(
+    const UrlSessionConfiguration *configuration)
+{
+    g_return_val_if_fail(configuration != NULL, false);
+    return configuration->waits_for_connectivity;
+}
+
+void url_session_configuration_set_multipath_service_type(UrlSessionConfiguration *configuration,
+                                                          UrlMultipathServiceType type)
+{
+    g_return_if_fail(configuration != NULL);
+    switch (type) {
+    case URL_MULTIPATH_SERVICE_TYPE_NONE:
+    case URL_MULTIPATH_SERVICE_TYPE_HANDOVER:
+    case URL_MULTIPATH_SERVICE_TYPE_INTERACTIVE:
+    case URL_MULTIPATH_SERVICE_TYPE_AGGREGATE:
+        configuration->multipath_service_type = type;
+        return;
+    }
+    g_warning("url_session_configuration_set_multipath_service_type: ignoring unknown type %d",
+              (int)type);
+}
+
+UrlMultipathServiceType
+url_session_configuration_get_multipath_service_type(const UrlSessionConfiguration *configuration)
+{
+    g_return_val_if_fail(configuration != NULL, URL_MULTIPATH_SERVICE_TYPE_NONE);
+    return configuration->multipath_service_type;
+}
+
+void url_session_configuration_set_allows_cellular_access(UrlSessionConfiguration *configuration,
+                                                          bool allows)
+{
+    g_return_if_fail(configuration != NULL);
+    configuration->allows_cellular_access = allows;
+}
+
+bool url_session_configuration_get_allows_cellular_access(
+    const UrlSessionConfiguration *configuration)
+{
+    g_return_val_if_fail(configuration != NULL, true);
+    return configuration->allows_cellular_access;
+}
+
+void url_session_configuration_set_allows_expensive_network_access(
+    UrlSessionConfiguration *configuration, bool allows)
+{
+    g_return_if_fail(configuration != NULL);
+    configuration->allows_expensive_network_access = allows;
+}
+
+bool url_session_configuration_get_allows_expensive_network_access(
+    const UrlSessionConfiguration *configuration)
+{
+    g_return_val_if_fail(configuration != NULL, true);
+    return configuration->allows_expensive_network_access;
+}
+
+void url_session_configuration_set_allows_constrained_network_access(
+    UrlSessionConfiguration *configuration, bool allows)
+{
+    g_return_if_fail(configuration != NULL);
+    configuration->allows_constrained_network_access = allows;
+}
+
+bool url_session_configuration_get_allows_constrained_network_access(
+    const UrlSessionConfiguration *configuration)
+{
+    g_return_val_if_fail(configuration != NULL, true);
+    return configuration->allows_constrained_network_access;
+}
