@@ -1,0 +1,391 @@
+/* metrics.c — UrlTaskMetrics and its transactions: storage, accessors and JSON output. */
+#include "metrics.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <glib.h>
+
+#define URL__TIMING_COUNT (URL_TIMING_RESPONSE_END + 1)
+#define URL__BYTE_COUNT   (URL_BYTES_RESPONSE_BODY + 1)
+
+struct UrlTransactionMetrics {
+    char *url;
+    int status_code;
+    char *network_protocol_name;
+    bool reused_connection;
+    char *remote_address;
+    int remote_port;
+    char *local_address;
+    int local_port;
+    double timings[URL__TIMING_COUNT]; /* 0: did not happen */
+    int64_t byte_counts[URL__BYTE_COUNT];
+};
+
+struct UrlTaskMetrics {
+    int ref_count; /* atomic */
+    double task_start;
+    double task_duration;
+    int redirect_count;
+    GPtrArray *transactions; /* of UrlTransactionMetrics, owned */
+};
+
+/* JSON key of each timing, in UrlTransactionTiming order. */
+static const char *const url_timing_keys[URL__TIMING_COUNT] = {
+    "fetch_start",
+    "domain_lookup_start",
+    "domain_lookup_end",
+    "connect_start",
+    "secure_connection_start",
+    "secure_connection_end",
+    "connect_end",
+    "request_start",
+    "request_end",
+    "response_start",
+    "response_end",
+};
+
+static const char *const url_byte_count_keys[URL__BYTE_COUNT] = {
+    "request_header_bytes",
+    "request_body_bytes",
+    "response_header_bytes",
+    "response_body_bytes",
+};
+
+static void url_transaction_metrics_free(void *data)
+{
+    UrlTransactionMetrics *t = data;
+    g_free(t->url);
+    g_free(t->network_protocol_name);
+    g_free(t->remote_address);
+    g_free(t->local_address);
+    g_free(t);
+}
+
+static void url_replace_string(char **slot, const char *value)
+{
+    char *copy = g_strdup(value);
+    g_free(*slot);
+    *slot = copy;
+}
+
+UrlTaskMetrics *url__task_metrics_new(void)
+{
+    UrlTaskMetrics *metrics = g_new0(UrlTaskMetrics, 1);
+    metrics->ref_count = 1;
+    metrics->transactions = g_ptr_array_new_with_free_func(url_transaction_metrics_free);
+    return metrics;
+}
+
+void url__task_metrics_set_task_interval(UrlTaskMetrics *metrics, double start, double duration)
+{
+    g_return_if_fail(metrics != NULL);
+    metrics->task_start = start;
+    metrics->task_duration = duration;
+}
+
+void url__task_metrics_set_redirect_count(UrlTaskMetrics *metrics, int count)
+{
+    g_return_if_fail(metrics != NULL);
+    metrics->redirect_count = count;
+}
+
+UrlTransactionMetrics *url__task_metrics_add_transaction(UrlTaskMetrics *metrics)
+{
+    g_return_val_if_fail(metrics != NULL, NULL);
+    UrlTransactionMetrics *t = g_new0(UrlTransactionMetrics, 1);
+    g_ptr_array_add(metrics->transactions, t);
+    return t;
+}
+
+void url__transaction_metrics_set_url(UrlTransactionMetrics *t, const char *url)
+{
+    g_return_if_fail(t != NULL);
+    url_replace_string(&t->url, url);
+}
+
+void url__transaction_metrics_set_timing(UrlTransactionMetrics *t, UrlTransactionTiming timing,
+                                         double unix_time)
+{
+    g_return_if_fail(t != NULL);
+    g_return_if_fail((unsigned)timing < URL__TIMING_COUNT);
+    t->timings[timing] = unix_time;
+}
+
+void url__transaction_metrics_set_status_code(UrlTransactionMetrics *t, int status)
+{
+    g_return_if_fail(t != NULL);
+    t->status_code = status;
+}
+
+void url__transaction_metrics_set_network_protocol_name(UrlTransactionMetrics *t, const char *name)
+{
+    g_return_if_fail(t != NULL);
+    url_replace_string(&t->network_protocol_name, name);
+}
+
+void url__transaction_metrics_set_reused_connection(UrlTransactionMetrics *t, bool reused)
+{
+    g_return_if_fail(t != NULL);
+    t->reused_connection = reused;
+}
+
+void url__transaction_metrics_set_remote_address(UrlTransactionMetrics *t, const char *address,
+                                                 int port)
+{
+    g_return_if_fail(t != NULL);
+    url_replace_string(&t->remote_address, address);
+    t->remote_port = port;
+}
+
+void url__transaction_metrics_set_local_address(UrlTransactionMetrics *t, const char *address,
+                                                int port)
+{
+    g_return_if_fail(t != NULL);
+    url_replace_string(&t->local_address, address);
+    t->local_port = port;
+}
+
+void url__transaction_metrics_set_byte_count(UrlTransactionMetrics *t,
+                                             UrlTransactionByteCount which, int64_t count)
+{
+    g_return_if_fail(t != NULL);
+    g_return_if_fail((unsigned)which < URL__BYTE_COUNT);
+    t->byte_counts[which] = count;
+}
+
+UrlTaskMetrics *url_task_metrics_ref(const UrlTaskMetrics *metrics)
+{
+    g_return_val_if_fail(metrics != NULL, NULL);
+    /* Metrics are complete before anyone outside the task sees them; only the count moves. */
+    UrlTaskMetrics *mutable_metrics = (UrlTaskMetrics *)metrics;
+    g_atomic_int_inc(&mutable_metrics->ref_count);
+    return mutable_metrics;
+}
+
+void url_task_metrics_unref(UrlTaskMetrics *metrics)
+{
+    if (metrics == NULL || !g_atomic_int_dec_and_test(&metrics->ref_count))
+        return;
+    g_ptr_array_free(metrics->transactions, TRUE);
+    g_free(metrics);
+}
+
+void url_task_metrics_get_task_interval(const UrlTaskMetrics *metrics, double *start,
+                                        double *duration)
+{
+    if (start != NULL)
+        *start = 0;
+    if (duration != NULL)
+        *duration = 0;
+    g_return_if_fail(metrics != NULL);
+    if (start != NULL)
+        *start = metrics->task_start;
+    if (duration != NULL)
+        *duration = metrics->task_duration;
+}
+
+int url_task_metrics_get_redirect_count(const UrlTaskMetrics *metrics)
+{
+    g_return_val_if_fail(metrics != NULL, 0);
+    return metrics->redirect_count;
+}
+
+size_t url_task_metrics_get_transaction_count(const UrlTaskMetrics *metrics)
+{
+    g_return_val_if_fail(metrics != NULL, 0);
+    return metrics->transactions->len;
+}
+
+const UrlTransactionMetrics *url_task_metrics_get_transaction(const UrlTaskMetrics *metrics,
+                                                              size_t index)
+{
+    g_return_val_if_fail(metrics != NULL, NULL);
+    if (index >= metrics->transactions->len)
+        return NULL;
+    return g_ptr_array_index(metrics->transactions, index);
+}
+
+double url_transaction_metrics_get_timing(const UrlTransactionMetrics *transaction,
+                                          UrlTransactionTiming timing)
+{
+    g_return_val_if_fail(transaction != NULL, 0);
+    g_return_val_if_fail((unsigned)timing < URL__TIMING_COUNT, 0);
+    return transaction->timings[timing];
+}
+
+const char *url_transaction_metrics_get_url(const UrlTransactionMetrics *transaction)
+{
+    g_return_val_if_fail(transaction != NULL, NULL);
+    return transaction->url;
+}
+
+int url_transaction_metrics_get_status_code(const UrlTransactionMetrics *transaction)
+{
+    g_return_val_if_fail(transaction != NULL, 0);
+    return transaction->status_code;
+}
+
+const char *
+url_transaction_metrics_get_network_protocol_name(const UrlTransactionMetrics *transaction)
+{
+    g_return_val_if_fail(transaction != NULL, NULL);
+    return transaction->network_protocol_name;
+}
+
+bool url_transaction_metrics_is_reused_connection(const UrlTransactionMetrics *transaction)
+{
+    g_return_val_if_fail(transaction != NULL, false);
+    return transaction->reused_connection;
+}
+
+const char *url_transaction_metrics_get_remote_address(const UrlTransactionMetrics *transaction,
+                                                       int *port)
+{
+    if (port != NULL)
+        *port = 0;
+    g_return_val_if_fail(transaction != NULL, NULL);
+    if (port != NULL)
+        *port = transaction->remote_port;
+    return transaction->remote_address;
+}
+
+const char *url_transaction_metrics_get_local_address(const UrlTransactionMetrics *transaction,
+                                                      int *port)
+{
+    if (port != NULL)
+        *port = 0;
+    g_return_val_if_fail(transaction != NULL, NULL);
+    if (port != NULL)
+        *port = transaction->local_port;
+    return transaction->local_address;
+}
+
+int64_t url_transaction_metrics_get_byte_count(const UrlTransactionMetrics *transaction,
+                                               UrlTransactionByteCount which)
+{
+    g_return_val_if_fail(transaction != NULL, 0);
+    g_return_val_if_fail((unsigned)which < URL__BYTE_COUNT, 0);
+    return transaction->byte_counts[which];
+}
+
+/* A JSON string (RFC 8259 §7), or null. Bytes that are not UTF-8 become U+FFFD so the
+ * output stays valid JSON whatever a server put in a URL. */
+static void url_json_string(GString *out, const char *text)
+{
+    if (text == NULL) {
+        g_string_append(out, "null");
+        return;
+    }
+    g_string_append_c(out, '"');
+    const char *p = text;
+    while (*p != '\0') {
+        unsigned char c = (unsigned char)*p;
+        if (c >= 0x80) {
+            gunichar ch = g_utf8_get_char_validated(p, -1);
+            if (ch == (gunichar)-1 || ch == (gunichar)-2) {
+                g_string_append(out, "\\ufffd");
+                p++;
+            } else {
+                const char *next = g_utf8_next_char(p);
+                g_string_append_len(out, p, next - p);
+                p = next;
+            }
+            continue;
+        }
+        switch (c) {
+        case '"':
+            g_string_append(out, "\\\"");
+            break;
+        case '\\':
+            g_string_append(out, "\\\\");
+            break;
+        case '\b':
+            g_string_append(out, "\\b");
+            break;
+        case '\f':
+            g_string_append(out, "\\f");
+            break;
+        case '\n':
+            g_string_append(out, "\\n");
+            break;
+        case '\r':
+            g_string_append(out, "\\r");
+            break;
+        case '\t':
+            g_string_append(out, "\\t");
+            break;
+        default:
+            if (c < 0x20)
+                g_string_append_printf(out, "\\u%04x", c);
+            else
+                g_string_append_c(out, (char)c);
+            break;
+        }
+        p++;
+    }
+    g_string_append_c(out, '"');
+}
+
+/* Seconds with microseconds, the resolution libcurl reports. g_ascii_formatd keeps the
+ * decimal point a '.' whatever the locale; JSON has no NaN or infinity. */
+static void url_json_seconds(GString *out, double seconds)
+{
+    if (!isfinite(seconds)) {
+        g_string_append(out, "null");
+        return;
+    }
+    char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+    g_string_append(out, g_ascii_formatd(buffer, sizeof buffer, "%.6f", seconds));
+}
+
+static void url_json_timing(GString *out, double seconds)
+{
+    if (seconds == 0)
+        g_string_append(out, "null");
+    else
+        url_json_seconds(out, seconds);
+}
+
+static void url_json_transaction(GString *out, const UrlTransactionMetrics *t)
+{
+    g_string_append(out, "{\"url\":");
+    url_json_string(out, t->url);
+    g_string_append_printf(out, ",\"status\":%d,\"protocol\":", t->status_code);
+    url_json_string(out, t->network_protocol_name);
+    g_string_append_printf(out, ",\"reused_connection\":%s,\"remote_address\":",
+                           t->reused_connection ? "true" : "false");
+    url_json_string(out, t->remote_address);
+    g_string_append_printf(out, ",\"remote_port\":%d,\"local_address\":", t->remote_port);
+    url_json_string(out, t->local_address);
+    g_string_append_printf(out, ",\"local_port\":%d", t->local_port);
+    for (size_t i = 0; i < URL__TIMING_COUNT; i++) {
+        g_string_append_printf(out, ",\"%s\":", url_timing_keys[i]);
+        url_json_timing(out, t->timings[i]);
+    }
+    for (size_t i = 0; i < URL__BYTE_COUNT; i++)
+        g_string_append_printf(out, ",\"%s\":%" G_GINT64_FORMAT, url_byte_count_keys[i],
+                               (gint64)t->byte_counts[i]);
+    g_string_append_c(out, '}');
+}
+
+char *url_task_metrics_to_json(const UrlTaskMetrics *metrics)
+{
+    g_return_val_if_fail(metrics != NULL, NULL);
+    GString *out = g_string_new("{\"task_start\":");
+    url_json_seconds(out, metrics->task_start);
+    g_string_append(out, ",\"task_duration\":");
+    url_json_seconds(out, metrics->task_duration);
+    g_string_append_printf(out, ",\"redirect_count\":%d,\"transactions\":[",
+                           metrics->redirect_count);
+    for (size_t i = 0; i < metrics->transactions->len; i++) {
+        if (i > 0)
+            g_string_append_c(out, ',');
+        url_json_transaction(out, g_ptr_array_index(metrics->transactions, i));
+    }
+    g_string_append(out, "]}");
+    /* Documented as free()-able: hand out a copy made with the C allocator. */
+    char *json = strdup(out->str);
+    g_string_free(out, TRUE);
+    return json;
+}

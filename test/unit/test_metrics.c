@@ -1,0 +1,230 @@
+/* test_metrics.c — metrics storage, getters and the exact JSON they serialise to. */
+#include "session/metrics.h"
+
+#include <locale.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "log_capture.h"
+
+static void test_empty_metrics_json(void)
+{
+    UrlTaskMetrics *metrics = url__task_metrics_new();
+    char *json = url_task_metrics_to_json(metrics);
+    g_assert_cmpstr(json, ==,
+                    "{\"task_start\":0.000000,\"task_duration\":0.000000,\"redirect_count\":0,"
+                    "\"transactions\":[]}");
+    free(json);
+    g_assert_cmpuint(url_task_metrics_get_transaction_count(metrics), ==, 0);
+    g_assert_null(url_task_metrics_get_transaction(metrics, 0));
+    url_task_metrics_unref(metrics);
+}
+
+/* A redirect (reused nothing, TLS) followed by a transaction on a reused connection. */
+static UrlTaskMetrics *make_metrics(void)
+{
+    UrlTaskMetrics *metrics = url__task_metrics_new();
+    url__task_metrics_set_task_interval(metrics, 1700000000.25, 1.5);
+    url__task_metrics_set_redirect_count(metrics, 1);
+
+    UrlTransactionMetrics *t = url__task_metrics_add_transaction(metrics);
+    url__transaction_metrics_set_url(t, "https://example.com/old");
+    url__transaction_metrics_set_status_code(t, 301);
+    url__transaction_metrics_set_network_protocol_name(t, "h2");
+    url__transaction_metrics_set_reused_connection(t, false);
+    url__transaction_metrics_set_remote_address(t, "2001:db8::1", 443);
+    url__transaction_metrics_set_local_address(t, "2001:db8::2", 50000);
+    for (int i = URL_TIMING_FETCH_START; i <= URL_TIMING_RESPONSE_END; i++)
+        url__transaction_metrics_set_timing(t, (UrlTransactionTiming)i, 1700000000.25 + i * 0.01);
+    url__transaction_metrics_set_byte_count(t, URL_BYTES_REQUEST_HEADER, 120);
+    url__transaction_metrics_set_byte_count(t, URL_BYTES_REQUEST_BODY, 0);
+    url__transaction_metrics_set_byte_count(t, URL_BYTES_RESPONSE_HEADER, 230);
+    url__transaction_metrics_set_byte_count(t, URL_BYTES_RESPONSE_BODY, 5000000000);
+
+    t = url__task_metrics_add_transaction(metrics);
+    url__transaction_metrics_set_url(t, "https://example.com/new\"q\"\\b\x01\n\t\xc3\xa9\xff");
+    url__transaction_metrics_set_status_code(t, 200);
+    url__transaction_metrics_set_reused_connection(t, true);
+    url__transaction_metrics_set_timing(t, URL_TIMING_FETCH_START, 1700000001);
+    url__transaction_metrics_set_timing(t, URL_TIMING_RESPONSE_END, 1700000001.75);
+    return metrics;
+}
+
+static const char expected_json[] =
+    "{\"task_start\":1700000000.250000,\"task_duration\":1.500000,\"redirect_count\":1,"
+    "\"transactions\":["
+    "{\"url\":\"https://example.com/old\",\"status\":301,\"protocol\":\"h2\","
+    "\"reused_connection\":false,\"remote_address\":\"2001:db8::1\",\"remote_port\":443,"
+    "\"local_address\":\"2001:db8::2\",\"local_port\":50000,"
+    "\"fetch_start\":1700000000.250000,\"domain_lookup_start\":1700000000.260000,"
+    "\"domain_lookup_end\":1700000000.270000,\"connect_start\":1700000000.280000,"
+    "\"secure_connection_start\":1700000000.290000,\"secure_connection_end\":1700000000.300000,"
+    "\"connect_end\":1700000000.310000,\"request_start\":1700000000.320000,"
+    "\"request_end\":1700000000.330000,\"response_start\":1700000000.340000,"
+    "\"response_end\":1700000000.350000,"
+    "\"request_header_bytes\":120,\"request_body_bytes\":0,\"response_header_bytes\":230,"
+    "\"response_body_bytes\":5000000000},"
+    "{\"url\":\"https://example.com/new\\\"q\\\"\\\\b\\u0001\\n\\t\xc3\xa9\\ufffd\","
+    "\"status\":200,\"protocol\":null,\"reused_connection\":true,\"remote_address\":null,"
+    "\"remote_port\":0,\"local_address\":null,\"local_port\":0,"
+    "\"fetch_start\":1700000001.000000,\"domain_lookup_start\":null,\"domain_lookup_end\":null,"
+    "\"connect_start\":null,\"secure_connection_start\":null,\"secure_connection_end\":null,"
+    "\"connect_end\":null,\"request_start\":null,\"request_end\":null,\"response_start\":null,"
+    "\"response_end\":1700000001.750000,"
+    "\"request_header_bytes\":0,\"request_body_bytes\":0,\"response_header_bytes\":0,"
+    "\"response_body_bytes\":0}"
+    "]}";
+
+static void test_json_is_exact(void)
+{
+    UrlTaskMetrics *metrics = make_metrics();
+    char *json = url_task_metrics_to_json(metrics);
+    g_assert_cmpstr(json, ==, expected_json);
+    g_assert_null(strchr(json, '\n'));
+    free(json);
+    url_task_metrics_unref(metrics);
+}
+
+static void test_json_ignores_locale(void)
+{
+    /* A locale with a decimal comma must not leak into JSON numbers. */
+    const char *locales[] = {"de_DE.UTF-8", "fr_FR.UTF-8", "de_DE", "C.UTF-8"};
+    const char *chosen = NULL;
+    for (size_t i = 0; i < G_N_ELEMENTS(locales) && chosen == NULL; i++)
+        chosen = setlocale(LC_NUMERIC, locales[i]);
+    UrlTaskMetrics *metrics = make_metrics();
+    char *json = url_task_metrics_to_json(metrics);
+    g_assert_cmpstr(json, ==, expected_json);
+    free(json);
+    url_task_metrics_unref(metrics);
+    setlocale(LC_NUMERIC, "C");
+    if (chosen == NULL)
+        g_test_message("no decimal-comma locale installed; checked in the C locale only");
+}
+
+static void test_json_parses_as_json(void)
+{
+    char *python = g_find_program_in_path("python3");
+    if (python == NULL) {
+        g_test_skip("python3 is not installed: the exact-string test covers the output");
+        return;
+    }
+    UrlTaskMetrics *metrics = make_metrics();
+    char *json = url_task_metrics_to_json(metrics);
+    /* json.loads is strict about escapes and control characters. */
+    const char *script = "import json,sys\n"
+                         "d = json.loads(sys.argv[1])\n"
+                         "t = d['transactions']\n"
+                         "assert len(t) == 2 and t[1]['protocol'] is None\n"
+                         "assert t[1]['url'].endswith('\"q\"\\\\b\\x01\\n\\t\\u00e9\\ufffd')\n"
+                         "assert t[0]['response_body_bytes'] == 5000000000\n";
+    const char *argv[] = {python, "-c", script, json, NULL};
+    int status = -1;
+    GError *error = NULL;
+    g_assert_true(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL,
+                               &status, &error));
+    g_assert_no_error(error);
+    g_assert_true(g_spawn_check_wait_status(status, NULL));
+    free(json);
+    url_task_metrics_unref(metrics);
+    g_free(python);
+}
+
+static void test_getters(void)
+{
+    UrlTaskMetrics *metrics = make_metrics();
+    double start = 0, duration = 0;
+    url_task_metrics_get_task_interval(metrics, &start, &duration);
+    g_assert_cmpfloat(start, ==, 1700000000.25);
+    g_assert_cmpfloat(duration, ==, 1.5);
+    url_task_metrics_get_task_interval(metrics, NULL, NULL);
+    g_assert_cmpint(url_task_metrics_get_redirect_count(metrics), ==, 1);
+    g_assert_cmpuint(url_task_metrics_get_transaction_count(metrics), ==, 2);
+    g_assert_null(url_task_metrics_get_transaction(metrics, 2));
+
+    const UrlTransactionMetrics *t = url_task_metrics_get_transaction(metrics, 0);
+    g_assert_cmpstr(url_transaction_metrics_get_url(t), ==, "https://example.com/old");
+    g_assert_cmpint(url_transaction_metrics_get_status_code(t), ==, 301);
+    g_assert_cmpstr(url_transaction_metrics_get_network_protocol_name(t), ==, "h2");
+    g_assert_false(url_transaction_metrics_is_reused_connection(t));
+    int port = 0;
+    g_assert_cmpstr(url_transaction_metrics_get_remote_address(t, &port), ==, "2001:db8::1");
+    g_assert_cmpint(port, ==, 443);
+    g_assert_cmpstr(url_transaction_metrics_get_local_address(t, &port), ==, "2001:db8::2");
+    g_assert_cmpint(port, ==, 50000);
+    g_assert_cmpfloat(url_transaction_metrics_get_timing(t, URL_TIMING_FETCH_START), ==,
+                      1700000000.25);
+    g_assert_cmpint(url_transaction_metrics_get_byte_count(t, URL_BYTES_RESPONSE_BODY), ==,
+                    5000000000);
+
+    t = url_task_metrics_get_transaction(metrics, 1);
+    g_assert_true(url_transaction_metrics_is_reused_connection(t));
+    g_assert_null(url_transaction_metrics_get_network_protocol_name(t));
+    g_assert_null(url_transaction_metrics_get_remote_address(t, NULL));
+    g_assert_cmpfloat(url_transaction_metrics_get_timing(t, URL_TIMING_CONNECT_START), ==, 0);
+
+    const UrlTaskMetrics *borrowed = metrics;
+    g_assert_true(url_task_metrics_ref(borrowed) == metrics);
+    url_task_metrics_unref(metrics);
+    url_task_metrics_unref(metrics);
+    url_task_metrics_unref(NULL);
+}
+
+static void test_setters_replace_strings(void)
+{
+    UrlTaskMetrics *metrics = url__task_metrics_new();
+    UrlTransactionMetrics *t = url__task_metrics_add_transaction(metrics);
+    url__transaction_metrics_set_url(t, "http://a/");
+    url__transaction_metrics_set_url(t, "http://b/");
+    url__transaction_metrics_set_remote_address(t, "192.0.2.1", 80);
+    url__transaction_metrics_set_remote_address(t, NULL, 0);
+    g_assert_cmpstr(url_transaction_metrics_get_url(t), ==, "http://b/");
+    g_assert_null(url_transaction_metrics_get_remote_address(t, NULL));
+    url_task_metrics_unref(metrics);
+}
+
+static void test_non_finite_times_are_null(void)
+{
+    UrlTaskMetrics *metrics = url__task_metrics_new();
+    url__task_metrics_set_task_interval(metrics, 1.0, INFINITY);
+    UrlTransactionMetrics *t = url__task_metrics_add_transaction(metrics);
+    url__transaction_metrics_set_timing(t, URL_TIMING_FETCH_START, NAN);
+    char *json = url_task_metrics_to_json(metrics);
+    g_assert_true(g_str_has_prefix(json, "{\"task_start\":1.000000,\"task_duration\":null,"));
+    g_assert_nonnull(strstr(json, "\"fetch_start\":null,"));
+    free(json);
+    url_task_metrics_unref(metrics);
+}
+
+static void test_getters_tolerate_null(void)
+{
+    LogCapture capture;
+    log_capture_begin(&capture);
+    double start = 5;
+    url_task_metrics_get_task_interval(NULL, &start, NULL);
+    g_assert_cmpfloat(start, ==, 0);
+    g_assert_cmpuint(url_task_metrics_get_transaction_count(NULL), ==, 0);
+    g_assert_null(url_task_metrics_to_json(NULL));
+    g_assert_null(url_transaction_metrics_get_url(NULL));
+    int port = 7;
+    g_assert_null(url_transaction_metrics_get_local_address(NULL, &port));
+    g_assert_cmpint(port, ==, 0);
+    log_capture_end_expect(&capture, "*metrics != NULL*transaction != NULL*");
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/metrics/empty-metrics-json", test_empty_metrics_json);
+    g_test_add_func("/metrics/json-is-exact", test_json_is_exact);
+    g_test_add_func("/metrics/json-ignores-locale", test_json_ignores_locale);
+    g_test_add_func("/metrics/json-parses-as-json", test_json_parses_as_json);
+    g_test_add_func("/metrics/getters", test_getters);
+    g_test_add_func("/metrics/setters-replace-strings", test_setters_replace_strings);
+    g_test_add_func("/metrics/non-finite-times-are-null", test_non_finite_times_are_null);
+    g_test_add_func("/metrics/getters-tolerate-null", test_getters_tolerate_null);
+    return g_test_run();
+}
