@@ -7,11 +7,11 @@
 
 #include "http/header_list.h"
 
-#define URL__DEFAULT_REQUEST_TIMEOUT   60.0
-#define URL__DEFAULT_RESOURCE_TIMEOUT  604800.0
-#define URL__DEFAULT_MAX_CONNECTIONS   6
-#define URL__DEFAULT_MAX_BUFFERED      (1024 * 1024)
-#define URL__MIN_MAX_BUFFERED          16384
+#define URL__DEFAULT_REQUEST_TIMEOUT  60.0
+#define URL__DEFAULT_RESOURCE_TIMEOUT 604800.0
+#define URL__DEFAULT_MAX_CONNECTIONS  6
+#define URL__DEFAULT_MAX_BUFFERED     (1024 * 1024)
+#define URL__MIN_MAX_BUFFERED         16384
 
 struct UrlSessionConfiguration {
     int ref_count; /* atomic */

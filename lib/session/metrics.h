@@ -14,8 +14,7 @@ void url__transaction_metrics_set_url(UrlTransactionMetrics *t, const char *url)
 void url__transaction_metrics_set_timing(UrlTransactionMetrics *t, UrlTransactionTiming timing,
                                          double unix_time);
 void url__transaction_metrics_set_status_code(UrlTransactionMetrics *t, int status);
-void url__transaction_metrics_set_network_protocol_name(UrlTransactionMetrics *t,
-                                                        const char *name);
+void url__transaction_metrics_set_network_protocol_name(UrlTransactionMetrics *t, const char *name);
 void url__transaction_metrics_set_reused_connection(UrlTransactionMetrics *t, bool reused);
 void url__transaction_metrics_set_remote_address(UrlTransactionMetrics *t, const char *address,
                                                  int port);
