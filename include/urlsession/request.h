@@ -87,7 +87,8 @@ URL_API const char *url_request_get_method(const UrlRequest *request);
  * url_request_set_header:
  * @name: a header name (an HTTP token)
  * @value: (nullable): the value; NULL removes every header called @name
- * @error: (out) (optional): set when the name or the value contains CR, LF or NUL, or the
+ * @error: (out) (optional): set when the name or the value contains CR, LF, NUL or another
+ *   control character (tab is allowed in values), or the
  *   name is not a token; the message quotes the offending text
  *
  * Replaces every header called @name (case-insensitive) with one header.

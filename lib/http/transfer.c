@@ -186,7 +186,10 @@ static int on_progress(void *user, curl_off_t dltotal, curl_off_t dlnow, curl_of
                        curl_off_t ulnow)
 {
     UrlTransfer *self = user;
-    self->callbacks->on_progress(self->owner, self, (int64_t)ulnow);
+    /* On a chunked upload curl counts the chunk framing too; the body sent is at most
+     * what we handed over. */
+    int64_t sent = (int64_t)ulnow < self->body_offset ? (int64_t)ulnow : self->body_offset;
+    self->callbacks->on_progress(self->owner, self, sent);
     return 0;
 }
 
@@ -239,13 +242,16 @@ static void apply_method_and_body(UrlTransfer *self, const UrlTransferSpec *spec
         return;
     }
     if (has_body) {
-        curl_easy_setopt(easy, CURLOPT_POST, 1L);
-        curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)self->body_length);
+        /* CURLOPT_UPLOAD rather than CURLOPT_POST: with POST, libcurl 7.88 lets nginx
+         * reject large h2c bodies (400 mid-body), and it adds a form Content-Type that the
+         * application did not ask for. The method is whatever the request says. */
+        curl_easy_setopt(easy, CURLOPT_UPLOAD, 1L);
+        curl_easy_setopt(easy, CURLOPT_INFILESIZE_LARGE, (curl_off_t)self->body_length);
         curl_easy_setopt(easy, CURLOPT_READFUNCTION, on_read);
         curl_easy_setopt(easy, CURLOPT_READDATA, self);
         curl_easy_setopt(easy, CURLOPT_SEEKFUNCTION, on_seek);
         curl_easy_setopt(easy, CURLOPT_SEEKDATA, self);
-        if (strcmp(spec->method, "POST") != 0)
+        if (strcmp(spec->method, "PUT") != 0)
             curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, spec->method);
     } else if (strcmp(spec->method, "GET") != 0) {
         curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, spec->method);
@@ -304,7 +310,9 @@ UrlTransfer *url__transfer_new(const UrlTransferSpec *spec, const UrlTransferCal
     curl_easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, on_progress);
     curl_easy_setopt(easy, CURLOPT_XFERINFODATA, self);
-    url__socket_factory_install(easy);
+    bool cleartext_h2 = spec->http_version == CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE;
+    url__socket_factory_install(easy, cleartext_h2 ? &url__socket_policy_h2c
+                                                   : &url__socket_policy_default);
     self->request_headers = header_slist(spec->headers);
     curl_easy_setopt(easy, CURLOPT_HTTPHEADER, self->request_headers);
     apply_method_and_body(self, spec);
@@ -356,6 +364,11 @@ void url__transfer_set_paused(UrlTransfer *self, bool recv, bool send)
 bool url__transfer_is_recv_paused(UrlTransfer *self)
 {
     return self->paused_recv;
+}
+
+int64_t url__transfer_get_body_sent(UrlTransfer *self)
+{
+    return self->body_offset;
 }
 
 int64_t url__transfer_get_body_length(UrlTransfer *self)

@@ -74,6 +74,9 @@ bool url__transfer_is_recv_paused(UrlTransfer *transfer);
 /* The error for a finished transfer's CURLcode, with curl's message; NULL for CURLE_OK. */
 UrlError *url__transfer_error(UrlTransfer *transfer, CURLcode code, const char *url);
 
+/* Request body bytes handed to curl so far. */
+int64_t url__transfer_get_body_sent(UrlTransfer *transfer);
+
 /* The request body's length: -1 when there is none or it is unknown (a stream). */
 int64_t url__transfer_get_body_length(UrlTransfer *transfer);
 

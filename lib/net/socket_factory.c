@@ -12,13 +12,17 @@
 
 #include <glib.h>
 
+const UrlSocketPolicy url__socket_policy_default = {.notsent_lowat = true};
+const UrlSocketPolicy url__socket_policy_h2c = {.notsent_lowat = false};
+
 curl_socket_t url__socket_factory_open(void *data, curlsocktype purpose,
                                        struct curl_sockaddr *address)
 {
+    const UrlSocketPolicy *policy = data;
     int fd = socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
     if (fd < 0)
         return CURL_SOCKET_BAD; /* curl reports errno: EMFILE surfaces as a connect error */
-    if (address->socktype == SOCK_STREAM &&
+    if (policy->notsent_lowat && address->socktype == SOCK_STREAM &&
         (address->family == AF_INET || address->family == AF_INET6)) {
         int lowat = URL__NOTSENT_LOWAT_BYTES;
         if (setsockopt(fd, IPPROTO_TCP, TCP_NOTSENT_LOWAT, &lowat, sizeof lowat) != 0)
@@ -27,8 +31,8 @@ curl_socket_t url__socket_factory_open(void *data, curlsocktype purpose,
     return fd;
 }
 
-void url__socket_factory_install(CURL *easy)
+void url__socket_factory_install(CURL *easy, const UrlSocketPolicy *policy)
 {
     curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, url__socket_factory_open);
-    curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, NULL);
+    curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, (void *)policy);
 }

@@ -2,17 +2,30 @@
 #ifndef URL_NET_SOCKET_FACTORY_H
 #define URL_NET_SOCKET_FACTORY_H
 
+#include <stdbool.h>
+
 #include <curl/curl.h>
 
 /* The short kernel send queue every connection gets: data waits in user space where it
  * can still be cancelled or reprioritised, not in a deep socket buffer. */
 #define URL__NOTSENT_LOWAT_BYTES 16384
 
-/* CURLOPT_OPENSOCKETFUNCTION callback; install it with url__socket_factory_install(). */
+/* What the factory does to the sockets of one transfer. */
+typedef struct {
+    bool notsent_lowat; /* set TCP_NOTSENT_LOWAT to URL__NOTSENT_LOWAT_BYTES */
+} UrlSocketPolicy;
+
+extern const UrlSocketPolicy url__socket_policy_default;
+/* For cleartext HTTP/2: libcurl 7.88 corrupts an h2 upload when a raw-socket send is
+ * partial (fixed in curl 8.2, curl#11342), and a short send queue makes partial sends the
+ * rule. TLS absorbs them, so only cleartext h2 goes without. */
+extern const UrlSocketPolicy url__socket_policy_h2c;
+
+/* CURLOPT_OPENSOCKETFUNCTION callback; @data is a const UrlSocketPolicy *. */
 curl_socket_t url__socket_factory_open(void *data, curlsocktype purpose,
                                        struct curl_sockaddr *address);
 
-/* Installs the factory on @easy. */
-void url__socket_factory_install(CURL *easy);
+/* Installs the factory on @easy with @policy (static storage). */
+void url__socket_factory_install(CURL *easy, const UrlSocketPolicy *policy);
 
 #endif

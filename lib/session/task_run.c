@@ -692,6 +692,9 @@ void url__task_net_transfer_done(UrlSessionTask *task, CURLcode code)
     UrlTaskNet *net = &task->net;
     UrlError *error =
         code == CURLE_OK ? NULL : url__transfer_error(net->transfer, code, net->request->url);
+    if (error == NULL)
+        /* curl's last progress report may predate the last body bytes. */
+        on_progress(task, net->transfer, url__transfer_get_body_sent(net->transfer));
     end_transfer(task);
     if (error) {
         finish(task, error);
