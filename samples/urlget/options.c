@@ -1,11 +1,13 @@
 /* options.c — urlget's command line: parsing, checking the combination, --help. */
 #include "options.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char help_text[] =
     "Usage: urlget [OPTION]... URL...\n"
@@ -17,7 +19,7 @@ static const char help_text[] =
     "                         '-o -' means stdout.\n"
     "  -O, --remote-name      save each URL without an -o under the server's suggested\n"
     "                         file name (Content-Disposition, else the URL's last path\n"
-    "                         segment) in the current directory\n"
+    "                         segment) in the current directory.\n"
     "                         Without -o or -O the body goes to stdout; several such URLs\n"
     "                         are written one after the other, in command-line order.\n"
     "  -C, --continue-at -    resume: when FILE exists, ask only for the bytes after its\n"
@@ -42,7 +44,7 @@ static const char help_text[] =
     "Exit status (when several URLs fail differently, the first that applies wins:\n"
     "130, 143, 3, 2, 4):\n"
     "    0  every URL was downloaded\n"
-    "    1  usage error (bad option, bad URL, impossible combination)\n"
+    "    1  usage error (bad option, bad URL, unreadable --cacert, impossible combination)\n"
     "    2  a download failed: DNS, connect, TLS, timeout, connection lost, bad response\n"
     "    3  output could not be written (destination, disk full, stdout closed)\n"
     "    4  a server answered with an HTTP status of 400 or more\n"
@@ -122,6 +124,11 @@ static OptionsResult check_combination(const UrlgetOptions *options)
                 return usage_error("-o %s is given for two URLs", options->outputs[i]);
             }
         }
+    }
+    /* A CA file that cannot be read would otherwise show up later, as a TLS failure of
+     * every https URL. */
+    if (options->ca_file != NULL && access(options->ca_file, R_OK) != 0) {
+        return usage_error("--cacert %s: %s", options->ca_file, strerror(errno));
     }
     if (options->resume) {
         if (options->output_count < options->url_count) {
