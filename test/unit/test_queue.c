@@ -1,0 +1,191 @@
+/* test_queue.c — delegate queues: order, the thread callbacks run on, the manual queue's
+ * fd, and a serial queue released from its own callback. */
+#include "session/queue.h"
+
+#include <poll.h>
+#include <unistd.h>
+
+#include <urlsession/glib.h>
+
+#define JOBS 1000
+
+typedef struct {
+    GMutex lock;
+    GArray *order;
+    GThread *thread;
+    bool wrong_thread;
+} Log;
+
+typedef struct {
+    Log *log;
+    int index;
+} Job;
+
+static void record(void *data)
+{
+    Job *job = data;
+    g_mutex_lock(&job->log->lock);
+    if (job->log->thread == NULL)
+        job->log->thread = g_thread_self();
+    else if (job->log->thread != g_thread_self())
+        job->log->wrong_thread = true;
+    g_array_append_val(job->log->order, job->index);
+    g_mutex_unlock(&job->log->lock);
+}
+
+static void push_jobs(UrlQueue *queue, Log *log)
+{
+    for (int i = 0; i < JOBS; i++) {
+        Job *job = g_new(Job, 1);
+        job->log = log;
+        job->index = i;
+        url__queue_push(queue, record, job, g_free);
+    }
+}
+
+static void assert_in_order(Log *log)
+{
+    g_assert_cmpuint(log->order->len, ==, JOBS);
+    for (int i = 0; i < JOBS; i++)
+        g_assert_cmpint(g_array_index(log->order, int, i), ==, i);
+    g_assert_false(log->wrong_thread);
+}
+
+static void log_init(Log *log)
+{
+    g_mutex_init(&log->lock);
+    log->order = g_array_new(FALSE, FALSE, sizeof(int));
+    log->thread = NULL;
+    log->wrong_thread = false;
+}
+
+static void log_clear(Log *log)
+{
+    g_array_free(log->order, TRUE);
+    g_mutex_clear(&log->lock);
+}
+
+static guint logged(Log *log)
+{
+    g_mutex_lock(&log->lock);
+    guint n = log->order->len;
+    g_mutex_unlock(&log->lock);
+    return n;
+}
+
+static void test_serial_runs_in_order_on_its_thread(void)
+{
+    Log log;
+    log_init(&log);
+    UrlQueue *queue = url_queue_new_serial("test-serial");
+    g_assert_cmpint(url__queue_get_kind(queue), ==, URL_QUEUE_SERIAL);
+    g_assert_cmpint(url_queue_get_fd(queue), ==, -1);
+    push_jobs(queue, &log);
+    gint64 deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+    while (logged(&log) < JOBS && g_get_monotonic_time() < deadline)
+        g_usleep(1000);
+    assert_in_order(&log);
+    g_assert_true(log.thread != g_thread_self());
+    url_queue_unref(queue);
+    log_clear(&log);
+}
+
+static void test_manual_runs_only_when_dispatched(void)
+{
+    Log log;
+    log_init(&log);
+    UrlQueue *queue = url_queue_new_manual();
+    int fd = url_queue_get_fd(queue);
+    g_assert_cmpint(fd, >=, 0);
+    struct pollfd pfd = {.fd = fd, .events = POLLIN};
+    g_assert_cmpint(poll(&pfd, 1, 0), ==, 0);
+    g_assert_false(url_queue_wait(queue, 0.01));
+
+    push_jobs(queue, &log);
+    g_assert_cmpuint(logged(&log), ==, 0);
+    g_assert_cmpint(poll(&pfd, 1, 1000), ==, 1);
+    g_assert_true(url_queue_wait(queue, 0));
+    g_assert_cmpuint(url_queue_dispatch(queue), ==, JOBS);
+    assert_in_order(&log);
+    g_assert_true(log.thread == g_thread_self());
+    /* Drained: the fd is quiet again and a dispatch runs nothing. */
+    g_assert_cmpint(poll(&pfd, 1, 0), ==, 0);
+    g_assert_cmpuint(url_queue_dispatch(queue), ==, 0);
+    url_queue_unref(queue);
+    log_clear(&log);
+}
+
+static void test_glib_runs_on_the_iterating_thread(void)
+{
+    Log log;
+    log_init(&log);
+    GMainContext *context = g_main_context_new();
+    UrlQueue *queue = url_queue_new_glib(context);
+    g_assert_true(url__queue_get_context(queue) == context);
+    push_jobs(queue, &log);
+    g_assert_cmpuint(logged(&log), ==, 0);
+    gint64 deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+    while (logged(&log) < JOBS && g_get_monotonic_time() < deadline)
+        g_main_context_iteration(context, FALSE);
+    assert_in_order(&log);
+    g_assert_true(log.thread == g_thread_self());
+    url_queue_unref(queue);
+    g_main_context_unref(context);
+    log_clear(&log);
+}
+
+/* The last reference may be dropped inside one of the queue's own callbacks. */
+static UrlQueue *self_releasing_queue;
+static gint released;
+
+static void release_queue(void *data)
+{
+    g_assert_true(url__queue_is_current(self_releasing_queue));
+    url_queue_unref(self_releasing_queue);
+    g_atomic_int_set(&released, 1);
+}
+
+static void test_serial_released_from_its_own_callback(void)
+{
+    self_releasing_queue = url_queue_new_serial(NULL);
+    g_assert_false(url__queue_is_current(self_releasing_queue));
+    url__queue_push(self_releasing_queue, release_queue, NULL, NULL);
+    gint64 deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+    while (!g_atomic_int_get(&released) && g_get_monotonic_time() < deadline)
+        g_usleep(1000);
+    g_assert_cmpint(g_atomic_int_get(&released), ==, 1);
+}
+
+static gint destroyed;
+
+static void count_destroy(void *data)
+{
+    g_atomic_int_inc(&destroyed);
+}
+
+static void never_run(void *data)
+{
+    g_assert_not_reached();
+}
+
+/* Jobs still pending when a manual queue goes away are freed, not run. */
+static void test_manual_frees_pending_jobs(void)
+{
+    UrlQueue *queue = url_queue_new_manual();
+    for (int i = 0; i < 10; i++)
+        url__queue_push(queue, never_run, NULL, count_destroy);
+    url_queue_unref(queue);
+    g_assert_cmpint(g_atomic_int_get(&destroyed), ==, 10);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/queue/serial/order-and-thread", test_serial_runs_in_order_on_its_thread);
+    g_test_add_func("/queue/serial/released-in-callback",
+                    test_serial_released_from_its_own_callback);
+    g_test_add_func("/queue/manual/dispatch", test_manual_runs_only_when_dispatched);
+    g_test_add_func("/queue/manual/frees-pending", test_manual_frees_pending_jobs);
+    g_test_add_func("/queue/glib/iterating-thread", test_glib_runs_on_the_iterating_thread);
+    return g_test_run();
+}
