@@ -309,7 +309,7 @@ static void run_until_finished(Downloader *downloader)
             {.fd = queue_fd, .events = POLLIN},
             {.fd = downloader->interrupt_fd, .events = POLLIN},
         };
-        if (poll(fds, interrupted ? 1 : 2, timeout) < 0 && errno != EINTR) {
+        if (interrupt_poll(fds, interrupted ? 1 : 2, timeout) < 0 && errno != EINTR) {
             perror("urlget: poll");
             break;
         }
@@ -338,7 +338,7 @@ static void invalidate_session(Downloader *downloader)
     int queue_fd = url_queue_get_fd(downloader->queue);
     while (!downloader->session_invalid && monotonic_now() < deadline) {
         struct pollfd fd = {.fd = queue_fd, .events = POLLIN};
-        poll(&fd, 1, 100);
+        interrupt_poll(&fd, 1, 100);
         url_queue_dispatch(downloader->queue);
     }
 }

@@ -7,12 +7,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
 static int pipe_fds[2] = {-1, -1};
 static volatile sig_atomic_t first_signal;
+static sigset_t mask_while_polling; /* the original mask, SIGINT and SIGTERM let through */
 
 static void on_signal(int signal_number)
 {
@@ -42,7 +44,24 @@ int interrupt_install(void)
         return -1;
     }
     signal(SIGPIPE, SIG_IGN);
+
+    sigset_t interrupts;
+    sigemptyset(&interrupts);
+    sigaddset(&interrupts, SIGINT);
+    sigaddset(&interrupts, SIGTERM);
+    if (pthread_sigmask(SIG_BLOCK, &interrupts, &mask_while_polling) != 0) {
+        return -1;
+    }
+    sigdelset(&mask_while_polling, SIGINT);
+    sigdelset(&mask_while_polling, SIGTERM);
     return pipe_fds[0];
+}
+
+int interrupt_poll(struct pollfd *fds, nfds_t count, int timeout_ms)
+{
+    struct timespec timeout = {.tv_sec = timeout_ms / 1000,
+                               .tv_nsec = (long)(timeout_ms % 1000) * 1000000};
+    return ppoll(fds, count, timeout_ms < 0 ? NULL : &timeout, &mask_while_polling);
 }
 
 int interrupt_received(void)

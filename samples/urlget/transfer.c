@@ -51,10 +51,15 @@ void transfer_clear(Transfer *transfer)
     transfer->body_fd = -1;
 }
 
+void transfer_choose_task_kind(Transfer *transfer)
+{
+    transfer->data_task = transfer->destination_kind == DESTINATION_STDOUT ||
+                          transfer->writes_in_place || transfer->resume_offset > 0;
+}
+
 bool transfer_uses_data_task(const Transfer *transfer)
 {
-    return transfer->destination_kind == DESTINATION_STDOUT || transfer->writes_in_place ||
-           transfer->resume_offset > 0;
+    return transfer->data_task;
 }
 
 const char *transfer_label(const Transfer *transfer)
@@ -275,7 +280,9 @@ void transfer_finish_download(Transfer *transfer, const UrlResponse *response, c
     if (result != 0) {
         transfer_fail(transfer, FAILURE_FILE, result, "cannot move the download to %s: %s",
                       transfer->destination, strerror(result));
+        return;
     }
+    transfer->delivered = true;
 }
 
 void transfer_complete(Transfer *transfer, const UrlError *error, double now)
@@ -287,6 +294,11 @@ void transfer_complete(Transfer *transfer, const UrlError *error, double now)
     if (error != NULL && !cancelled_on_purpose) {
         transfer_fail(transfer, FAILURE_URL, url_error_get_code(error), "%s",
                       url_error_get_message(error));
+    }
+    /* Success must mean a file at the destination, whatever the order of callbacks. */
+    if (!transfer_failed(transfer) && !transfer_uses_data_task(transfer) && !transfer->delivered) {
+        transfer_fail(transfer, FAILURE_URL, URL_ERROR_UNKNOWN,
+                      "the download completed without handing over its file");
     }
     close_body(transfer);
     if (transfer->temp_path == NULL) {

@@ -34,6 +34,8 @@ typedef struct Transfer {
     DestinationKind destination_kind;
     char *destination;    /* the final path; for -O set once the response is known */
     bool writes_in_place; /* a device or FIFO (-o /dev/null): written as bytes arrive */
+    bool delivered;       /* a download task's file was moved to the destination */
+    bool data_task; /* stdout, a device or a resume: a data task rather than a download task */
 
     /* Byte-range resume (-C -) of an existing file: a data task whose body is appended to
      * the destination (206) or written to temp_path and renamed over it (200). */
@@ -66,8 +68,9 @@ void transfer_init(Transfer *transfer, const char *url, DestinationKind kind,
 /* Closes descriptors and frees memory; removes nothing from disk. */
 void transfer_clear(Transfer *transfer);
 
-/* Whether the body is handled by a data task (stdout, a device, a resume) rather than a
- * download task. */
+/* Decides, once the destination is known and checked, whether the body is handled by a
+ * data task (stdout, a device, a resume) rather than a download task. */
+void transfer_choose_task_kind(Transfer *transfer);
 bool transfer_uses_data_task(const Transfer *transfer);
 
 /* A short name for progress lines: the destination's base name once known, else the URL. */

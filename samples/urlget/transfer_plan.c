@@ -54,6 +54,7 @@ void transfer_plan(const UrlgetOptions *options, Transfer *transfers)
         } else {
             transfer_init(transfer, options->urls[i], DESTINATION_STDOUT, NULL);
         }
+        transfer_choose_task_kind(transfer);
     }
 }
 
