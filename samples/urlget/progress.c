@@ -152,6 +152,15 @@ static double shown_rate(const Transfer *transfer, double now)
     return rate_meter_rate(&transfer->rate, now, RATE_WINDOW);
 }
 
+/* Seconds left at @bytes_per_second, or -1 when unknown. */
+static double eta_seconds(const Transfer *transfer, double bytes_per_second)
+{
+    if (transfer->bytes_total <= 0 || bytes_per_second <= 0) {
+        return -1;
+    }
+    return (double)(transfer->bytes_total - transfer->bytes_done) / bytes_per_second;
+}
+
 static bool was_interrupted(const Transfer *transfer)
 {
     return transfer->failure_domain == FAILURE_URL && transfer->failure_code == URL_ERROR_CANCELLED;
@@ -260,11 +269,7 @@ static void format_numbers(const Transfer *transfer, double now, bool compact, c
 
     char duration[HUMAN_UNITS_MAX];
     if (transfer->state != TRANSFER_FINISHED) {
-        double eta = -1;
-        if (transfer->bytes_total > 0 && bytes_per_second > 0) {
-            eta = (double)(transfer->bytes_total - transfer->bytes_done) / bytes_per_second;
-        }
-        human_duration(eta, duration);
+        human_duration(eta_seconds(transfer, bytes_per_second), duration);
         snprintf(when, sizeof when, "ETA %s", duration);
     } else if (transfer->already_complete) {
         snprintf(when, sizeof when, "complete");
@@ -408,17 +413,13 @@ static void draw_bars(Progress *progress, double now, const char *message)
 static void print_progress_line(Transfer *transfer, double now)
 {
     char done[HUMAN_UNITS_MAX], total[HUMAN_UNITS_MAX], rate[HUMAN_UNITS_MAX];
+    double bytes_per_second = shown_rate(transfer, now);
     human_bytes(transfer->bytes_done, done);
-    human_rate(shown_rate(transfer, now), rate);
+    human_rate(bytes_per_second, rate);
     if (transfer->bytes_total > 0) {
         char eta[HUMAN_UNITS_MAX];
-        double bytes_per_second = shown_rate(transfer, now);
         human_bytes(transfer->bytes_total, total);
-        human_duration(bytes_per_second > 0
-                           ? (double)(transfer->bytes_total - transfer->bytes_done) /
-                                 bytes_per_second
-                           : -1,
-                       eta);
+        human_duration(eta_seconds(transfer, bytes_per_second), eta);
         fprintf(stderr, "%s: %s of %s (%d%%), %s, ETA %s\n", transfer_label(transfer), done, total,
                 percent_done(transfer), rate, eta);
     } else {
