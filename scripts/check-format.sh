@@ -22,7 +22,10 @@ command -v clang-format >/dev/null 2>&1 ||
     { echo "check-format: clang-format not found (scripts/install-deps.sh installs it)" >&2; exit 1; }
 [ -f .clang-format ] || { echo "check-format: no .clang-format at $(pwd)" >&2; exit 1; }
 
-mapfile -d '' files < <(git ls-files -z -- '*.c' '*.h')
+files=()
+while IFS= read -r -d '' f; do
+    [ -f "$f" ] && files+=("$f") # a tracked file deleted in the work tree is not checked
+done < <(git ls-files -z -- '*.c' '*.h')
 if [ "${#files[@]}" -eq 0 ]; then
     echo "check-format: no tracked .c or .h files"
     exit 0
