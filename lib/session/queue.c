@@ -157,9 +157,13 @@ typedef struct {
 static void tracked_job_run(void *data)
 {
     TrackedJob *job = data;
-    GThread *previous = g_atomic_pointer_exchange(&job->queue->running_thread, g_thread_self());
+    /* The callback may drop the last reference to the queue (a session released inside
+     * its own callback); keep it alive until the bookkeeping below is done. */
+    UrlQueue *queue = url_queue_ref(job->queue);
+    GThread *previous = g_atomic_pointer_exchange(&queue->running_thread, g_thread_self());
     job->func(job->data);
-    g_atomic_pointer_set(&job->queue->running_thread, previous);
+    g_atomic_pointer_set(&queue->running_thread, previous);
+    url_queue_unref(queue);
 }
 
 static void tracked_job_free(void *data)
