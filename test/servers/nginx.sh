@@ -136,6 +136,10 @@ write_locations() {
         location /slow/ {
             alias $dir/www/;
             limit_rate \$slow_rate;
+            # Small writes, so that the rate is steady: with sendfile nginx sends a
+            # second's worth at once and then sleeps for a second.
+            sendfile off;
+            output_buffers 1 16k;
         }
         location = /echo {
             client_body_buffer_size 1m;
