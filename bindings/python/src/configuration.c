@@ -1,0 +1,533 @@
+/* configuration.c — Configuration: a UrlSessionConfiguration with Python properties.
+ *
+ * Values are checked here and refused with ValueError or TypeError, so that the C
+ * library's "ignoring invalid value" warnings never reach stderr. */
+#include "module.h"
+
+#include <math.h>
+
+#define SELF ((ConfigurationObject *)self)
+#define CONF (SELF->configuration)
+
+static const char *const multipath_names[] = {"none", "handover", "interactive", "aggregate"};
+static const char *const http_version_names[] = {"default", "1.1", "2"};
+static const char *const tls_names[] = {"1.0", "1.1", "1.2", "1.3"};
+
+static PyObject *configuration_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
+{
+    ConfigurationObject *self = (ConfigurationObject *)type->tp_alloc(type, 0);
+    if (!self)
+        return NULL;
+    self->configuration = url_session_configuration_new_default();
+    self->headers = PyDict_New();
+    if (!self->headers) {
+        Py_DECREF(self);
+        return NULL;
+    }
+    return (PyObject *)self;
+}
+
+static int configuration_traverse(PyObject *self, visitproc visit, void *arg)
+{
+    Py_VISIT(SELF->headers);
+    return 0;
+}
+
+static int configuration_clear(PyObject *self)
+{
+    Py_CLEAR(SELF->headers);
+    return 0;
+}
+
+static void configuration_dealloc(PyObject *self)
+{
+    PyObject_GC_UnTrack(self);
+    configuration_clear(self);
+    url_session_configuration_unref(CONF);
+    Py_TYPE(self)->tp_free(self);
+}
+
+/* ---- helpers for the setters ---- */
+
+static int refuse_delete(PyObject *value)
+{
+    if (value == NULL) {
+        PyErr_SetString(PyExc_AttributeError, "configuration properties cannot be deleted");
+        return -1;
+    }
+    return 0;
+}
+
+static int get_timeout(PyObject *value, double *seconds)
+{
+    if (refuse_delete(value) < 0)
+        return -1;
+    *seconds = PyFloat_AsDouble(value);
+    if (*seconds == -1.0 && PyErr_Occurred())
+        return -1;
+    if (!isfinite(*seconds) || *seconds <= 0) {
+        PyErr_Format(PyExc_ValueError, "a timeout must be a finite number of seconds > 0, not %R",
+                     value);
+        return -1;
+    }
+    return 0;
+}
+
+static int get_bool(PyObject *value, bool *out)
+{
+    if (refuse_delete(value) < 0)
+        return -1;
+    int truth = PyObject_IsTrue(value);
+    if (truth < 0)
+        return -1;
+    *out = truth;
+    return 0;
+}
+
+static int get_choice(PyObject *value, const char *const *names, size_t count, const char *what,
+                      size_t *index)
+{
+    if (refuse_delete(value) < 0)
+        return -1;
+    if (!PyUnicode_Check(value)) {
+        PyErr_Format(PyExc_TypeError, "%s must be a str, not %.100s", what,
+                     Py_TYPE(value)->tp_name);
+        return -1;
+    }
+    const char *text = PyUnicode_AsUTF8(value);
+    if (!text)
+        return -1;
+    for (size_t i = 0; i < count; i++) {
+        if (strcmp(text, names[i]) == 0) {
+            *index = i;
+            return 0;
+        }
+    }
+    PyErr_Format(PyExc_ValueError, "unknown %s %R", what, value);
+    return -1;
+}
+
+/* A header value or user agent: no control characters but tab (RFC 9110 field value). */
+static int check_field_value(const char *text, const char *what)
+{
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        if ((*p < 0x20 && *p != '\t') || *p == 0x7f) {
+            PyObject *shown = PyUnicode_FromString(text);
+            if (shown) {
+                PyErr_Format(PyExc_ValueError, "%s contains a control character: %R", what, shown);
+                Py_DECREF(shown);
+            }
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* A path or None, converted with the filesystem encoding. On success *out is a new bytes
+ * object or NULL for None. */
+static int get_path(PyObject *value, PyObject **out)
+{
+    if (refuse_delete(value) < 0)
+        return -1;
+    *out = NULL;
+    if (value == Py_None)
+        return 0;
+    return PyUnicode_FSConverter(value, out) ? 0 : -1;
+}
+
+static PyObject *path_or_none(const char *path)
+{
+    if (!path)
+        Py_RETURN_NONE;
+    return PyUnicode_DecodeFSDefault(path);
+}
+
+/* ---- properties ---- */
+
+#define TIMEOUT_PROPERTY(name)                                                                     \
+    static PyObject *get_##name(PyObject *self, void *closure)                                     \
+    {                                                                                              \
+        return PyFloat_FromDouble(url_session_configuration_get_##name(CONF));                     \
+    }                                                                                              \
+    static int set_##name(PyObject *self, PyObject *value, void *closure)                          \
+    {                                                                                              \
+        double seconds;                                                                            \
+        if (get_timeout(value, &seconds) < 0)                                                      \
+            return -1;                                                                             \
+        url_session_configuration_set_##name(CONF, seconds);                                       \
+        return 0;                                                                                  \
+    }
+
+#define BOOL_PROPERTY(name)                                                                        \
+    static PyObject *get_##name(PyObject *self, void *closure)                                     \
+    {                                                                                              \
+        return PyBool_FromLong(url_session_configuration_get_##name(CONF));                        \
+    }                                                                                              \
+    static int set_##name(PyObject *self, PyObject *value, void *closure)                          \
+    {                                                                                              \
+        bool flag;                                                                                 \
+        if (get_bool(value, &flag) < 0)                                                            \
+            return -1;                                                                             \
+        url_session_configuration_set_##name(CONF, flag);                                          \
+        return 0;                                                                                  \
+    }
+
+#define PATH_PROPERTY(name)                                                                        \
+    static PyObject *get_##name(PyObject *self, void *closure)                                     \
+    {                                                                                              \
+        return path_or_none(url_session_configuration_get_##name(CONF));                           \
+    }                                                                                              \
+    static int set_##name(PyObject *self, PyObject *value, void *closure)                          \
+    {                                                                                              \
+        PyObject *path;                                                                            \
+        if (get_path(value, &path) < 0)                                                            \
+            return -1;                                                                             \
+        url_session_configuration_set_##name(CONF, path ? PyBytes_AS_STRING(path) : NULL);         \
+        Py_XDECREF(path);                                                                          \
+        return 0;                                                                                  \
+    }
+
+TIMEOUT_PROPERTY(timeout_interval_for_request)
+TIMEOUT_PROPERTY(timeout_interval_for_resource)
+BOOL_PROPERTY(waits_for_connectivity)
+BOOL_PROPERTY(allows_cellular_access)
+BOOL_PROPERTY(allows_expensive_network_access)
+BOOL_PROPERTY(allows_constrained_network_access)
+PATH_PROPERTY(ca_file)
+PATH_PROPERTY(ca_path)
+PATH_PROPERTY(download_directory)
+
+static PyObject *get_max_connections_per_host(PyObject *self, void *closure)
+{
+    return PyLong_FromLong(url_session_configuration_get_max_connections_per_host(CONF));
+}
+
+static int set_max_connections_per_host(PyObject *self, PyObject *value, void *closure)
+{
+    if (refuse_delete(value) < 0)
+        return -1;
+    long count = PyLong_AsLong(value);
+    if (count == -1 && PyErr_Occurred())
+        return -1;
+    if (count < 1 || count > 65535) {
+        PyErr_Format(PyExc_ValueError, "max_connections_per_host must be 1 to 65535, not %ld",
+                     count);
+        return -1;
+    }
+    url_session_configuration_set_max_connections_per_host(CONF, (int)count);
+    return 0;
+}
+
+static PyObject *get_max_buffered_bytes(PyObject *self, void *closure)
+{
+    return PyLong_FromSize_t(url_session_configuration_get_max_buffered_bytes(CONF));
+}
+
+static int set_max_buffered_bytes(PyObject *self, PyObject *value, void *closure)
+{
+    if (refuse_delete(value) < 0)
+        return -1;
+    Py_ssize_t bytes = PyNumber_AsSsize_t(value, PyExc_OverflowError);
+    if (bytes == -1 && PyErr_Occurred())
+        return -1;
+    if (bytes < 16384) {
+        PyErr_Format(PyExc_ValueError, "max_buffered_bytes must be at least 16384, not %zd", bytes);
+        return -1;
+    }
+    url_session_configuration_set_max_buffered_bytes(CONF, (size_t)bytes);
+    return 0;
+}
+
+static PyObject *get_user_agent(PyObject *self, void *closure)
+{
+    return PyUnicode_FromString(url_session_configuration_get_user_agent(CONF));
+}
+
+static int set_user_agent(PyObject *self, PyObject *value, void *closure)
+{
+    if (refuse_delete(value) < 0)
+        return -1;
+    if (value == Py_None) {
+        url_session_configuration_set_user_agent(CONF, NULL);
+        return 0;
+    }
+    if (!PyUnicode_Check(value)) {
+        PyErr_SetString(PyExc_TypeError, "user_agent must be a str or None");
+        return -1;
+    }
+    const char *text = PyUnicode_AsUTF8(value);
+    if (!text || check_field_value(text, "user_agent") < 0)
+        return -1;
+    url_session_configuration_set_user_agent(CONF, text);
+    return 0;
+}
+
+static PyObject *get_multipath_service_type(PyObject *self, void *closure)
+{
+    return PyUnicode_FromString(
+        multipath_names[url_session_configuration_get_multipath_service_type(CONF)]);
+}
+
+static int set_multipath_service_type(PyObject *self, PyObject *value, void *closure)
+{
+    size_t index;
+    if (get_choice(value, multipath_names, 4, "multipath_service_type", &index) < 0)
+        return -1;
+    url_session_configuration_set_multipath_service_type(CONF, (UrlMultipathServiceType)index);
+    return 0;
+}
+
+static PyObject *get_http_version(PyObject *self, void *closure)
+{
+    return PyUnicode_FromString(
+        http_version_names[url_session_configuration_get_http_version(CONF)]);
+}
+
+static int set_http_version(PyObject *self, PyObject *value, void *closure)
+{
+    size_t index;
+    if (get_choice(value, http_version_names, 3, "http_version", &index) < 0)
+        return -1;
+    url_session_configuration_set_http_version(CONF, (UrlHttpVersion)index);
+    return 0;
+}
+
+static PyObject *get_tls_minimum_version(PyObject *self, void *closure)
+{
+    int version = (int)url_session_configuration_get_tls_minimum_version(CONF);
+    return PyUnicode_FromString(tls_names[version - URL_TLS_VERSION_1_0]);
+}
+
+static int set_tls_minimum_version(PyObject *self, PyObject *value, void *closure)
+{
+    size_t index;
+    if (get_choice(value, tls_names, 4, "tls_minimum_version", &index) < 0)
+        return -1;
+    url_session_configuration_set_tls_minimum_version(CONF,
+                                                      (UrlTlsVersion)(URL_TLS_VERSION_1_0 + index));
+    return 0;
+}
+
+static PyObject *get_additional_headers(PyObject *self, void *closure)
+{
+    return PyDict_Copy(SELF->headers);
+}
+
+/* Replaces every additional header with the items of @value (a mapping str -> str). */
+static int set_additional_headers(PyObject *self, PyObject *value, void *closure)
+{
+    if (refuse_delete(value) < 0)
+        return -1;
+    PyObject *items = value == Py_None ? PyList_New(0) : PyMapping_Items(value);
+    if (!items)
+        return -1;
+    /* Check everything first so that a refused header leaves the configuration as it was. */
+    UrlSessionConfiguration *trial = url_session_configuration_copy(CONF);
+    PyObject *fresh = PyDict_New();
+    int status = fresh ? 0 : -1;
+    Py_ssize_t pos = 0;
+    PyObject *name, *old_value;
+    while (status == 0 && PyDict_Next(SELF->headers, &pos, &name, &old_value))
+        url_session_configuration_set_additional_header(trial, PyUnicode_AsUTF8(name), NULL, NULL);
+    for (Py_ssize_t i = 0; status == 0 && i < PyList_GET_SIZE(items); i++) {
+        PyObject *item = PyList_GET_ITEM(items, i);
+        PyObject *key = PyTuple_GET_ITEM(item, 0), *val = PyTuple_GET_ITEM(item, 1);
+        if (!PyUnicode_Check(key) || !PyUnicode_Check(val)) {
+            PyErr_SetString(PyExc_TypeError, "additional_headers must map str to str");
+            status = -1;
+            break;
+        }
+        const char *k = PyUnicode_AsUTF8(key), *v = PyUnicode_AsUTF8(val);
+        UrlError *error = NULL;
+        if (!k || !v) {
+            status = -1;
+        } else if (!url_session_configuration_set_additional_header(trial, k, v, &error)) {
+            PyErr_SetString(PyExc_ValueError, url_error_get_message(error));
+            url_error_unref(error);
+            status = -1;
+        } else if (PyDict_SetItem(fresh, key, val) < 0) {
+            status = -1;
+        }
+    }
+    Py_DECREF(items);
+    if (status == 0) {
+        url_session_configuration_unref(CONF);
+        CONF = trial;
+        Py_SETREF(SELF->headers, fresh);
+    } else {
+        url_session_configuration_unref(trial);
+        Py_XDECREF(fresh);
+    }
+    return status;
+}
+
+static PyObject *get_is_ephemeral(PyObject *self, void *closure)
+{
+    return PyBool_FromLong(url_session_configuration_is_ephemeral(CONF));
+}
+
+#define PROPERTY(name, doc)                                                                        \
+    {                                                                                              \
+#name, get_##name, set_##name, PyDoc_STR(doc), NULL                                        \
+    }
+
+static PyGetSetDef configuration_getset[] = {
+    PROPERTY(timeout_interval_for_request,
+             "Idle timeout in seconds (default 60): a task fails with TimedOut when nothing "
+             "moved for this long."),
+    PROPERTY(timeout_interval_for_resource,
+             "The longest a whole task may take, in seconds (default 7 days)."),
+    PROPERTY(additional_headers,
+             "Headers sent with every request, a dict str -> str (a copy: assign a new dict "
+             "to change them). A header the request sets itself wins."),
+    PROPERTY(max_connections_per_host, "Connections per host, 1 or more (default 6)."),
+    PROPERTY(user_agent, "The User-Agent sent unless a request sets one; None restores the "
+                         "default \"liburlsession/VERSION libcurl/VERSION\"."),
+    PROPERTY(ca_file, "A PEM bundle of trusted CAs, or None for the system's store."),
+    PROPERTY(ca_path, "A directory of hashed CA certificates, or None."),
+    PROPERTY(tls_minimum_version, "The lowest TLS version accepted: \"1.0\", \"1.1\", "
+                                  "\"1.2\" (default) or \"1.3\"."),
+    PROPERTY(http_version, "\"default\" (h2 over TLS by ALPN, HTTP/1.1 in cleartext), "
+                           "\"1.1\" or \"2\" (h2c with prior knowledge in cleartext)."),
+    PROPERTY(download_directory, "Where download tasks write their temporary files; None "
+                                 "means $TMPDIR or /tmp."),
+    PROPERTY(max_buffered_bytes, "Received bytes a task may hold undelivered before its "
+                                 "transfer pauses (default 1 MiB, at least 16384)."),
+    PROPERTY(waits_for_connectivity,
+             "Whether a task with no usable network path waits for one instead of failing."),
+    PROPERTY(multipath_service_type, "Multipath TCP use: \"none\" (default), \"handover\", "
+                                     "\"interactive\" or \"aggregate\"."),
+    PROPERTY(allows_cellular_access, "Whether cellular interfaces may be used (default True)."),
+    PROPERTY(allows_expensive_network_access,
+             "Whether expensive interfaces may be used (default True)."),
+    PROPERTY(allows_constrained_network_access,
+             "Whether constrained (low data mode) interfaces may be used (default True)."),
+    {"is_ephemeral", get_is_ephemeral, NULL,
+     PyDoc_STR("Whether the configuration was made ephemeral (read-only)."), NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+/* Configuration(*, ephemeral=False, **properties) */
+static int configuration_init(PyObject *self, PyObject *args, PyObject *kwds)
+{
+    if (PyTuple_GET_SIZE(args) != 0) {
+        PyErr_SetString(PyExc_TypeError, "Configuration() takes keyword arguments only");
+        return -1;
+    }
+    if (!kwds)
+        return 0;
+    PyObject *ephemeral = PyDict_GetItemString(kwds, "ephemeral");
+    if (ephemeral) {
+        int truth = PyObject_IsTrue(ephemeral);
+        if (truth < 0)
+            return -1;
+        if (truth != url_session_configuration_is_ephemeral(CONF)) {
+            url_session_configuration_unref(CONF);
+            CONF = truth ? url_session_configuration_new_ephemeral()
+                         : url_session_configuration_new_default();
+            PyDict_Clear(SELF->headers);
+        }
+    }
+    Py_ssize_t pos = 0;
+    PyObject *key, *value;
+    while (PyDict_Next(kwds, &pos, &key, &value)) {
+        if (PyUnicode_CompareWithASCIIString(key, "ephemeral") == 0)
+            continue;
+        bool known = false;
+        for (PyGetSetDef *p = configuration_getset; p->name; p++)
+            if (p->set && PyUnicode_CompareWithASCIIString(key, p->name) == 0)
+                known = true;
+        if (!known) {
+            PyErr_Format(PyExc_TypeError, "Configuration() got an unexpected keyword argument %R",
+                         key);
+            return -1;
+        }
+        if (PyObject_SetAttr(self, key, value) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static PyObject *configuration_make(PyObject *cls, PyObject *args, PyObject *kwds, bool ephemeral)
+{
+    if (PyTuple_GET_SIZE(args) != 0) {
+        PyErr_SetString(PyExc_TypeError, "takes keyword arguments only");
+        return NULL;
+    }
+    PyObject *options = kwds ? PyDict_Copy(kwds) : PyDict_New();
+    if (!options)
+        return NULL;
+    PyObject *result = NULL;
+    if (PyDict_SetItemString(options, "ephemeral", ephemeral ? Py_True : Py_False) == 0)
+        result = PyObject_Call(cls, args, options);
+    Py_DECREF(options);
+    return result;
+}
+
+static PyObject *configuration_default(PyObject *cls, PyObject *args, PyObject *kwds)
+{
+    return configuration_make(cls, args, kwds, false);
+}
+
+static PyObject *configuration_ephemeral(PyObject *cls, PyObject *args, PyObject *kwds)
+{
+    return configuration_make(cls, args, kwds, true);
+}
+
+static PyObject *configuration_copy(PyObject *self, PyObject *unused)
+{
+    PyTypeObject *type = Py_TYPE(self);
+    ConfigurationObject *copy = (ConfigurationObject *)type->tp_new(type, NULL, NULL);
+    if (!copy)
+        return NULL;
+    url_session_configuration_unref(copy->configuration);
+    copy->configuration = url_session_configuration_copy(CONF);
+    PyObject *headers = PyDict_Copy(SELF->headers);
+    if (!headers) {
+        Py_DECREF(copy);
+        return NULL;
+    }
+    Py_SETREF(copy->headers, headers);
+    return (PyObject *)copy;
+}
+
+static PyObject *configuration_repr(PyObject *self)
+{
+    return PyUnicode_FromFormat(
+        "<%s%s multipath=%s http=%s>", Py_TYPE(self)->tp_name,
+        url_session_configuration_is_ephemeral(CONF) ? " ephemeral" : "",
+        multipath_names[url_session_configuration_get_multipath_service_type(CONF)],
+        http_version_names[url_session_configuration_get_http_version(CONF)]);
+}
+
+static PyMethodDef configuration_methods[] = {
+    {"default", (PyCFunction)(void (*)(void))configuration_default,
+     METH_CLASS | METH_VARARGS | METH_KEYWORDS,
+     PyDoc_STR("default(**properties)\n--\n\nURLSession's default configuration, with the "
+               "given properties set.")},
+    {"ephemeral", (PyCFunction)(void (*)(void))configuration_ephemeral,
+     METH_CLASS | METH_VARARGS | METH_KEYWORDS,
+     PyDoc_STR("ephemeral(**properties)\n--\n\nA configuration whose session keeps nothing "
+               "(cookies, cache, credentials) past its life.")},
+    {"copy", configuration_copy, METH_NOARGS,
+     PyDoc_STR("copy()\n--\n\nAn independent copy of this configuration.")},
+    {NULL, NULL, 0, NULL},
+};
+
+PyTypeObject url_py_ConfigurationType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "urlsession.Configuration",
+    .tp_basicsize = sizeof(ConfigurationObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC,
+    .tp_doc = PyDoc_STR("Configuration(*, ephemeral=False, **properties)\n--\n\n"
+                        "The settings a Session is created with. Every property can be given "
+                        "as a keyword argument; the session copies the configuration, so "
+                        "later changes do not affect sessions already made."),
+    .tp_new = configuration_new,
+    .tp_init = configuration_init,
+    .tp_dealloc = configuration_dealloc,
+    .tp_traverse = configuration_traverse,
+    .tp_clear = configuration_clear,
+    .tp_getset = configuration_getset,
+    .tp_methods = configuration_methods,
+    .tp_repr = configuration_repr,
+};
