@@ -327,8 +327,8 @@ void lus_task_push_error(lua_State *L, LusTask *lt)
 {
     if (lt->callback_error) {
         char *url = task_url(lt);
-        lus_push_error(L, lt->error ? url_error_get_code(lt->error) : URL_ERROR_UNKNOWN,
-                       lt->callback_error, url, lt->callback_name);
+        /* One code whatever the transfer did meanwhile (finished, or cancelled by us). */
+        lus_push_error(L, URL_ERROR_UNKNOWN, lt->callback_error, url, lt->callback_name);
         g_free(url);
     } else if (lt->error) {
         lus_push_url_error(L, lt->error);
