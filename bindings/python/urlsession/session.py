@@ -57,12 +57,21 @@ class Session(_urlsession.Session):
         if configuration is None:
             configuration = Configuration()
         super().__init__(configuration)
-        self.delegate = _as_delegate(delegate)
+        self.delegate = delegate
         self._stream_limit = configuration.max_buffered_bytes
         self._download_directory = configuration.download_directory
         self._loop: Optional[asyncio.AbstractEventLoop] = None
         self._loop_users = 0
         self._invalid_futures: list = []
+
+    @property
+    def delegate(self) -> Any:
+        """The delegate object (a dict given here is turned into one); may be replaced."""
+        return self._delegate
+
+    @delegate.setter
+    def delegate(self, delegate: Any) -> None:
+        self._delegate = _as_delegate(delegate)
 
     # ---- context manager ----
 

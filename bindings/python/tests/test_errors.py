@@ -1,0 +1,125 @@
+"""Errors: exception classes and codes, timeouts, cancellation."""
+import time
+
+import pytest
+
+import urlsession
+from conftest import free_port
+
+
+def test_error_hierarchy():
+    assert issubclass(urlsession.TimedOut, urlsession.URLError)
+    assert urlsession.TimedOut.code == -1001
+    assert urlsession.Cancelled.code == -999
+    assert urlsession.CannotFindHost.code == -1003
+    assert urlsession.CannotConnectToHost.code == -1004
+    assert urlsession.NetworkConnectionLost.code == -1005
+    assert urlsession.NotConnectedToInternet.code == -1009
+    assert urlsession.TooManyRedirects.code == -1007
+    assert urlsession.CannotWriteToFile.code == -3003
+    for cls in (urlsession.ServerCertificateUntrusted, urlsession.ServerCertificateHasBadDate,
+                urlsession.ServerCertificateHasUnknownRoot,
+                urlsession.ServerCertificateNotYetValid):
+        assert issubclass(cls, urlsession.SecureConnectionFailed)
+    e = urlsession.TimedOut()
+    assert e.code == -1001 and e.url is None and str(e) == "the request timed out"
+    e = urlsession.URLError("custom", code=-1003, url="http://x/")
+    assert (e.code, e.url, str(e), e.message) == (-1003, "http://x/", "custom", "custom")
+
+
+def test_bad_and_unsupported_urls():
+    with pytest.raises(urlsession.BadURL) as info:
+        urlsession.Request("http://exa mple.org/")
+    assert info.value.code == -1000
+    with pytest.raises(urlsession.UnsupportedURL):
+        urlsession.Request("ftp://127.0.0.1/")
+    with pytest.raises(ValueError):
+        urlsession.Request("http://127.0.0.1/", method="BAD METHOD")
+    with pytest.raises(ValueError):
+        urlsession.Request("http://127.0.0.1/", headers={"X-A": "a\r\nInjected: 1"})
+
+
+def test_cannot_connect():
+    url = f"http://127.0.0.1:{free_port()}/"
+    with urlsession.Session() as s:
+        with pytest.raises(urlsession.CannotConnectToHost) as info:
+            s.data(url)
+    assert info.value.code == -1004
+    assert info.value.url == url
+
+
+def test_untrusted_certificate(server):
+    with urlsession.Session() as s:  # the system store does not trust the test CA
+        with pytest.raises(urlsession.SecureConnectionFailed) as info:
+            s.data(server.https + "/files/small.txt")
+    assert -1206 <= info.value.code <= -1200
+
+
+def test_too_many_redirects(server):
+    with urlsession.Session() as s:
+        with pytest.raises(urlsession.TooManyRedirects):
+            s.data(server.http + "/redirect/loop")
+
+
+def test_idle_timeout_on_stalling_server(stalling_server):
+    url = f"http://127.0.0.1:{stalling_server.port}/never"
+    with urlsession.Session() as s:
+        start = time.monotonic()
+        with pytest.raises(urlsession.TimedOut) as info:
+            s.data(url, timeout=0.5)
+        elapsed = time.monotonic() - start
+    assert 0.4 < elapsed < 5
+    assert info.value.code == -1001
+
+
+def test_configuration_request_timeout(stalling_server):
+    configuration = urlsession.Configuration(timeout_interval_for_request=0.5)
+    with urlsession.Session(configuration) as s:
+        with pytest.raises(urlsession.TimedOut):
+            s.data(f"http://127.0.0.1:{stalling_server.port}/")
+
+
+def test_resource_timeout(server):
+    configuration = urlsession.Configuration(timeout_interval_for_resource=0.5)
+    with urlsession.Session(configuration) as s:
+        with pytest.raises(urlsession.TimedOut):
+            s.data(server.http + "/slow/1m.bin?rate=64k")
+
+
+def test_cancel_running_task(server):
+    with urlsession.Session() as s:
+        task = s.data_task(server.http + "/slow/1m.bin?rate=64k")
+        task.resume()
+        time.sleep(0.2)
+        task.cancel()
+        assert task.wait(10)
+        assert isinstance(task.error, urlsession.Cancelled)
+        assert task.error.code == -999
+        assert task.state == urlsession.TaskState.COMPLETED
+        task.cancel()  # after completion: nothing happens
+
+
+def test_cancel_suspended_task(server):
+    with urlsession.Session() as s:
+        task = s.data_task(server.http + "/files/small.txt")
+        task.cancel()
+        assert task.wait(10)
+        assert isinstance(task.error, urlsession.Cancelled)
+
+
+def test_session_exit_with_exception_cancels(server):
+    with pytest.raises(KeyError):
+        with urlsession.Session() as s:
+            task = s.data_task(server.http + "/slow/1m.bin?rate=64k")
+            task.resume()
+            raise KeyError("leave")
+    assert isinstance(task.error, urlsession.Cancelled)
+    assert s.is_invalidated
+
+
+def test_invalidated_session_makes_no_tasks(server):
+    s = urlsession.Session()
+    s.finish_tasks_and_invalidate()
+    assert s.wait_invalidated(10)
+    with pytest.raises(RuntimeError):
+        s.data_task(server.http + "/")
