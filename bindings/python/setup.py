@@ -13,6 +13,7 @@ import os
 import subprocess
 
 from setuptools import Extension, setup
+from setuptools.command.build_ext import build_ext
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
@@ -41,6 +42,28 @@ def flags(modules):
     }
 
 
+# The library's own sources when building from the checkout. setup() arguments must be
+# paths inside bindings/python, so they are compiled by BuildExt below, not listed there.
+LIBRARY_SOURCES = []
+LIBRARY_FLAGS = {}
+
+
+class BuildExt(build_ext):
+    """Compiles the library's sources (source mode) into objects linked into the extension."""
+
+    def build_extensions(self):
+        if LIBRARY_SOURCES:
+            objects = self.compiler.compile(
+                LIBRARY_SOURCES, output_dir=os.path.join(self.build_temp, "liburlsession"),
+                macros=[("URL_BUILDING_LIBRARY", None), ("G_LOG_DOMAIN", '"urlsession"')],
+                include_dirs=LIBRARY_FLAGS["include_dirs"],
+                extra_postargs=["-std=c11", "-D_GNU_SOURCE", "-fvisibility=hidden"]
+                + LIBRARY_FLAGS["extra_compile_args"])
+            for ext in self.extensions:
+                ext.extra_objects = objects + list(ext.extra_objects or [])
+        super().build_extensions()
+
+
 def extension():
     mode = os.environ.get("URLSESSION_BUILD", "source" if IN_CHECKOUT else "system")
     sources = sorted(glob.glob(os.path.join("src", "*.c")))
@@ -53,11 +76,10 @@ def extension():
                              "bindings/python")
         f = flags(["libcurl", "glib-2.0", "gthread-2.0"])
         for layer in ("session", "http", "net"):
-            sources += sorted(glob.glob(os.path.join(ROOT, "lib", layer, "*.c")))
+            LIBRARY_SOURCES.extend(sorted(glob.glob(os.path.join(ROOT, "lib", layer, "*.c"))))
         f["include_dirs"] = [os.path.join(ROOT, "include"), os.path.join(ROOT, "lib")] + \
             f["include_dirs"]
-        common += ["-DURL_BUILDING_LIBRARY", '-DG_LOG_DOMAIN="urlsession"',
-                   "-fvisibility=hidden"]
+        LIBRARY_FLAGS.update(f)
     else:
         raise SystemExit(f"URLSESSION_BUILD must be 'source' or 'system', not {mode!r}")
     return Extension(
@@ -71,4 +93,4 @@ def extension():
     )
 
 
-setup(ext_modules=[extension()])
+setup(ext_modules=[extension()], cmdclass={"build_ext": BuildExt})
