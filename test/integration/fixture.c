@@ -20,6 +20,10 @@
 #endif
 
 #define IT_SERVER_SCRIPT URL_TEST_SOURCE_DIR "/test/servers/nginx.sh"
+/* Tells a test's subprocess where the parent's server is. */
+#define IT_ENV_ROOT "URL_IT_ROOT"
+/* The longest one test may run. */
+#define IT_TEST_TIMEOUT_S 280
 /* nginx.sh's exit status when nginx, its echo module or openssl is not installed. */
 #define IT_EXIT_MISSING 77
 
@@ -228,11 +232,67 @@ static void server_start(void)
     server.ok = TRUE;
 }
 
+/* In a test's subprocess: use the server the parent started. */
+static void server_attach(const char *root)
+{
+    GError *error = NULL;
+    server.tried = TRUE;
+    server.root = g_strdup(root);
+    server.server_dir = g_build_filename(root, "server", NULL);
+    server.download_dir = g_build_filename(root, "downloads", NULL);
+    server.scratch_dir = g_build_filename(root, "scratch", NULL);
+    if (!read_server_env(&error)) {
+        g_error("cannot attach to the parent's server: %s", error->message);
+    }
+    server.ok = TRUE;
+}
+
+/* Empties @path (not recursively into subdirectories' siblings: everything goes). */
+static void remove_contents(const char *path)
+{
+    GDir *dir = g_dir_open(path, 0, NULL);
+    if (!dir) {
+        return;
+    }
+    const char *name;
+    while ((name = g_dir_read_name(dir))) {
+        g_autofree char *child = g_build_filename(path, name, NULL);
+        if (g_file_test(child, G_FILE_TEST_IS_DIR) && !g_file_test(child, G_FILE_TEST_IS_SYMLINK)) {
+            remove_contents(child);
+            g_rmdir(child);
+        } else {
+            g_unlink(child);
+        }
+    }
+    g_dir_close(dir);
+}
+
+/* Each test runs in a subprocess of its own (g_test_trap_subprocess), against the one
+ * server of this program: a test that fails or crashes does not take the others with it,
+ * and leaves no state behind for them. */
 static void run_test(gconstpointer data)
 {
     const ItTest *test = data;
+    if (g_test_subprocess()) {
+        if (!server.tried) {
+            const char *root = g_getenv(IT_ENV_ROOT);
+            if (!root) {
+                g_error("%s is not set in the test subprocess", IT_ENV_ROOT);
+            }
+            server_attach(root);
+        }
+        if (test->fn) {
+            test->fn();
+        } else {
+            test->fn_data(test->data);
+        }
+        return;
+    }
     if (!server.tried) {
         server_start();
+        if (server.ok) {
+            g_setenv(IT_ENV_ROOT, server.root, TRUE);
+        }
     }
     if (!server.ok) {
         if (server.missing && !running_in_ci()) {
@@ -242,15 +302,29 @@ static void run_test(gconstpointer data)
         }
         return;
     }
-    if (test->fn) {
-        test->fn();
-    } else {
-        test->fn_data(test->data);
+    g_test_trap_subprocess(NULL, IT_TEST_TIMEOUT_S * G_USEC_PER_SEC,
+                           G_TEST_SUBPROCESS_INHERIT_STDOUT | G_TEST_SUBPROCESS_INHERIT_STDERR);
+    /* A test that failed mid-download cannot have cleaned up. */
+    remove_contents(server.download_dir);
+    remove_contents(server.scratch_dir);
+    /* Marks this test failed and goes on with the next one. */
+    if (!g_test_trap_has_passed()) {
+        g_test_fail_printf("the test failed in its subprocess (its output is above)");
     }
 }
 
 void it_init(int *argc, char ***argv)
 {
+    /* Run every test even after a failure (each is isolated in its own subprocess):
+     * what --keep-going asks of GTest. */
+    static char **args;
+    args = g_new0(char *, (size_t)*argc + 2);
+    for (int i = 0; i < *argc; i++) {
+        args[i] = (*argv)[i];
+    }
+    args[*argc] = "--keep-going";
+    *argc += 1;
+    *argv = args;
     g_test_init(argc, argv, NULL);
     /* The tests' own sockets (stall server, refused ports) must not kill us. */
     signal(SIGPIPE, SIG_IGN);

@@ -3,8 +3,9 @@
  *
  * A test program calls it_init(), registers its tests with it_add() and returns it_run().
  * The server starts before the first test that runs and stops when the program exits,
- * also when it aborts on a failed assertion (a watchdog process stops it). When nginx is
- * not installed the tests skip, except under CI=true where they fail. */
+ * also when it aborts on a failed assertion (a watchdog process stops it). Each test runs
+ * in a subprocess of its own, so one failure or crash does not stop the others. When nginx
+ * is not installed the tests skip, except under CI=true where they fail. */
 #ifndef URL_TEST_INTEGRATION_FIXTURE_H
 #define URL_TEST_INTEGRATION_FIXTURE_H
 

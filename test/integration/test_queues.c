@@ -125,7 +125,7 @@ static void test_manual(gconstpointer data)
         }
     }
     g_assert_cmpuint(rec->completed, ==, 1);
-    g_assert_cmpuint(dispatched, >=, rec->seq);
+    guint64 callbacks_run = rec->seq;
     g_assert_cmpint(url_session_task_get_state(task), ==, URL_TASK_STATE_COMPLETED);
     /* With nothing pending the fd is quiet. */
     url_queue_dispatch(queue);
@@ -145,6 +145,8 @@ static void test_manual(gconstpointer data)
     it_session_finish(session, rec);
     g_assert_cmpuint(rec->wrong_thread_calls, ==, 0);
     g_assert_cmpuint(rec->invalid_count, ==, 1);
+    /* url_queue_dispatch returns the number of callbacks it ran. */
+    g_assert_cmpuint(dispatched, ==, callbacks_run);
     url_session_task_unref(task);
     url_session_task_unref(second);
     url_request_unref(request);
@@ -200,7 +202,20 @@ typedef struct {
     GMainContext *context;
     GMainLoop *loop;
     GThread *thread;
+    GMutex lock;
+    GCond cond;
+    gboolean running;
 } LoopThread;
+
+static gboolean signal_running(gpointer p)
+{
+    LoopThread *t = p;
+    g_mutex_lock(&t->lock);
+    t->running = TRUE;
+    g_cond_signal(&t->cond);
+    g_mutex_unlock(&t->lock);
+    return G_SOURCE_REMOVE;
+}
 
 static gpointer run_loop(gpointer p)
 {
@@ -219,10 +234,25 @@ static gboolean quit_loop(gpointer p)
 
 static void test_glib_other_thread(void)
 {
-    LoopThread t;
+    LoopThread t = {0};
+    g_mutex_init(&t.lock);
+    g_cond_init(&t.cond);
     t.context = g_main_context_new();
     t.loop = g_main_loop_new(t.context, FALSE);
+    GSource *started = g_idle_source_new();
+    g_source_set_callback(started, signal_running, &t, NULL);
+    g_source_attach(started, t.context);
+    g_source_unref(started);
     t.thread = g_thread_new("it-glib-loop", run_loop, &t);
+    /* Wait until the thread runs the loop (and so holds the context), so that the task
+     * cannot start before the context has its owner. */
+    gint64 deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+    g_mutex_lock(&t.lock);
+    while (!t.running && g_cond_wait_until(&t.cond, &t.lock, deadline)) {
+    }
+    gboolean running = t.running;
+    g_mutex_unlock(&t.lock);
+    g_assert_true(running);
     UrlQueue *queue = url_queue_new_glib(t.context);
     ItRecorder *rec = it_recorder_new();
     rec->expected_thread = t.thread;
@@ -246,6 +276,8 @@ static void test_glib_other_thread(void)
     url_queue_unref(queue);
     g_main_loop_unref(t.loop);
     g_main_context_unref(t.context);
+    g_mutex_clear(&t.lock);
+    g_cond_clear(&t.cond);
     it_recorder_free(rec);
 }
 
