@@ -65,6 +65,11 @@ def file_sha256(path):
     return h.hexdigest()
 
 
+def read_file(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
 def sha256(data):
     return hashlib.sha256(data).hexdigest()
 

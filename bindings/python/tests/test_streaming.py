@@ -6,7 +6,7 @@ import time
 import pytest
 
 import urlsession
-from conftest import file_sha256, rss_bytes
+from conftest import file_sha256, read_file, rss_bytes
 
 
 def test_stream_whole_body(server):
@@ -67,4 +67,4 @@ def test_stream_error_before_response(stalling_server):
 def test_stream_read(server):
     with urlsession.Session() as s:
         with s.stream(server.http + "/files/small.txt") as r:
-            assert r.read() == open(os.path.join(server.www, "small.txt"), "rb").read()
+            assert r.read() == read_file(os.path.join(server.www, "small.txt"))
