@@ -391,6 +391,11 @@ static PyObject *session_create_task(PyObject *self, PyObject *args, PyObject *k
         PyErr_SetString(PyExc_TypeError, "cls must be a subclass of Task");
         goto out;
     }
+    if (url_session_is_invalidated(SELF->session)) {
+        /* Checked here: the library would also log a warning on stderr. */
+        PyErr_SetString(PyExc_RuntimeError, "the session is invalidated: it makes no new tasks");
+        goto out;
+    }
     task = (TaskObject *)PyObject_CallNoArgs(cls);
     if (!task)
         goto out;

@@ -117,9 +117,10 @@ def test_session_exit_with_exception_cancels(server):
     assert s.is_invalidated
 
 
-def test_invalidated_session_makes_no_tasks(server):
+def test_invalidated_session_makes_no_tasks(server, capfd):
     s = urlsession.Session()
     s.finish_tasks_and_invalidate()
     assert s.wait_invalidated(10)
     with pytest.raises(RuntimeError):
         s.data_task(server.http + "/")
+    assert capfd.readouterr().err == ""
