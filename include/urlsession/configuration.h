@@ -147,6 +147,31 @@ url_session_configuration_get_additional_header(const UrlSessionConfiguration *c
                                                 const char *name);
 
 /**
+ * url_session_configuration_get_additional_header_count:
+ * Returns: how many additional headers are set
+ * Thread: any
+ */
+URL_API size_t
+url_session_configuration_get_additional_header_count(const UrlSessionConfiguration *configuration);
+
+/**
+ * url_session_configuration_get_additional_header_at:
+ * @index: 0 to url_session_configuration_get_additional_header_count() - 1
+ * @name: (out) (transfer none): the header's name as set
+ * @value: (out) (transfer none): its value
+ *
+ * Lists the additional headers in the order they were set. The strings are valid until
+ * the headers change or the configuration is freed.
+ *
+ * Returns: false when @index is out of range
+ * Thread: any
+ */
+URL_API bool
+url_session_configuration_get_additional_header_at(const UrlSessionConfiguration *configuration,
+                                                   size_t index, const char **name,
+                                                   const char **value);
+
+/**
  * url_session_configuration_set_max_connections_per_host:
  * @count: 1 or more; default 6
  *

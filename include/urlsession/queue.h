@@ -46,10 +46,13 @@ URL_API int url_queue_get_fd(UrlQueue *queue);
  * @queue: a manual queue
  *
  * Runs the callbacks that were pending when it was called, in order, on the calling
- * thread. Call it from one thread at a time.
+ * thread. Dispatches never overlap: a call from a second thread waits for the running one
+ * to finish. A call from inside one of the queue's own callbacks runs nothing (it would
+ * put later callbacks before the rest of the current one's batch) and logs a critical.
  *
- * Returns: the number of callbacks run
- * Thread: the thread that drives the queue
+ * Returns: the number of queued jobs run (one job may make several delegate calls, such
+ *   as metrics then did_complete)
+ * Thread: any; callbacks run on the calling thread
  */
 URL_API size_t url_queue_dispatch(UrlQueue *queue);
 

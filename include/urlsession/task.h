@@ -70,8 +70,8 @@ URL_API void url_session_task_cancel(UrlSessionTask *task);
  * queue on the calling thread while waiting; when it is a GLib queue whose context the
  * caller owns, it iterates that context.
  *
- * Returns: true when the task completed, false on timeout or when called from the
- *   session's serial queue (which would wait for itself)
+ * Returns: true when the task completed, false on timeout or when called from one of the
+ *   session's own callbacks (which would wait for itself; a critical is logged)
  * Thread: any
  */
 URL_API bool url_session_task_wait(UrlSessionTask *task, double timeout_seconds);

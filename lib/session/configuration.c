@@ -154,6 +154,21 @@ url_session_configuration_get_additional_header(const UrlSessionConfiguration *c
     return url__header_list_get(configuration->additional_headers, name);
 }
 
+size_t
+url_session_configuration_get_additional_header_count(const UrlSessionConfiguration *configuration)
+{
+    g_return_val_if_fail(configuration != NULL, 0);
+    return url__header_list_count(configuration->additional_headers);
+}
+
+bool url_session_configuration_get_additional_header_at(
+    const UrlSessionConfiguration *configuration, size_t index, const char **name,
+    const char **value)
+{
+    g_return_val_if_fail(configuration != NULL, false);
+    return url__header_list_at(configuration->additional_headers, index, name, value);
+}
+
 void url_session_configuration_set_max_connections_per_host(UrlSessionConfiguration *configuration,
                                                             int count)
 {

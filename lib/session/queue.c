@@ -36,6 +36,7 @@ struct UrlQueue {
     GMutex lock;
     GQueue manual_jobs;
     int event_fd;
+    GMutex dispatch_lock; /* one dispatcher at a time keeps callbacks serial and in order */
     /* glib */
     GMainContext *context;
     UrlJobSource *glib_jobs;
@@ -91,6 +92,7 @@ UrlQueue *url_queue_new_manual(void)
     queue->ref_count = 1;
     queue->kind = URL_QUEUE_MANUAL;
     g_mutex_init(&queue->lock);
+    g_mutex_init(&queue->dispatch_lock);
     g_queue_init(&queue->manual_jobs);
     queue->event_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (queue->event_fd < 0)
@@ -136,6 +138,7 @@ void url_queue_unref(UrlQueue *queue)
             queued_job_free(job);
         close(queue->event_fd);
         g_mutex_clear(&queue->lock);
+        g_mutex_clear(&queue->dispatch_lock);
         break;
     }
     case URL_QUEUE_GLIB:
@@ -221,6 +224,15 @@ int url_queue_get_fd(UrlQueue *queue)
 size_t url_queue_dispatch(UrlQueue *queue)
 {
     g_return_val_if_fail(queue != NULL && queue->kind == URL_QUEUE_MANUAL, 0);
+    /* From inside one of this queue's callbacks, running later callbacks now would break
+     * their order: refuse. From another thread, wait for the running dispatch. */
+    if (url__queue_is_current(queue)) {
+        g_critical("url_queue_dispatch called from one of the queue's own callbacks; "
+                   "nothing dispatched");
+        return 0;
+    }
+    url_queue_ref(queue);
+    g_mutex_lock(&queue->dispatch_lock);
     g_mutex_lock(&queue->lock);
     GQueue batch = queue->manual_jobs;
     g_queue_init(&queue->manual_jobs);
@@ -236,6 +248,8 @@ size_t url_queue_dispatch(UrlQueue *queue)
         queued_job_free(job);
         count++;
     }
+    g_mutex_unlock(&queue->dispatch_lock);
+    url_queue_unref(queue);
     return count;
 }
 

@@ -112,7 +112,11 @@ void url_session_task_cancel(UrlSessionTask *task)
         post_state_change(task, url__task_net_cancel);
 }
 
-/* Waits by running the manual queue on this thread: its callbacks can only run here. */
+/* Waits by running the manual queue on this thread: its callbacks can only run here.
+ * Another thread may be dispatching the task's completion meanwhile, so the fd is polled
+ * in short slices and completion re-checked. */
+#define MANUAL_WAIT_SLICE_SECONDS 0.05
+
 static bool wait_dispatching_manual(UrlSessionTask *task, UrlQueue *queue, gint64 deadline)
 {
     for (;;) {
@@ -124,7 +128,9 @@ static bool wait_dispatching_manual(UrlSessionTask *task, UrlQueue *queue, gint6
         double left = deadline < 0 ? -1 : (double)(deadline - g_get_monotonic_time()) / 1e6;
         if (deadline >= 0 && left <= 0)
             return false;
-        if (url_queue_wait(queue, left))
+        double slice =
+            left < 0 || left > MANUAL_WAIT_SLICE_SECONDS ? MANUAL_WAIT_SLICE_SECONDS : left;
+        if (url_queue_wait(queue, slice))
             url_queue_dispatch(queue);
     }
 }
@@ -169,6 +175,11 @@ bool url_session_task_wait(UrlSessionTask *task, double timeout_seconds)
                           ? -1
                           : g_get_monotonic_time() + (gint64)(timeout_seconds * G_USEC_PER_SEC);
     UrlQueue *queue = task->session->queue;
+    if (url__queue_is_current(queue)) {
+        g_critical("url_session_task_wait called from a callback of the session's own queue: "
+                   "it would wait for itself");
+        return false;
+    }
     switch (url__queue_get_kind(queue)) {
     case URL_QUEUE_MANUAL:
         return wait_dispatching_manual(task, queue, deadline);
@@ -182,11 +193,6 @@ bool url_session_task_wait(UrlSessionTask *task, double timeout_seconds)
         break; /* another thread runs it: wait for the signal below */
     }
     case URL_QUEUE_SERIAL:
-        if (url__queue_is_current(queue)) {
-            g_critical("url_session_task_wait called on the session's own serial queue: it "
-                       "would wait for itself");
-            return false;
-        }
         break;
     }
     g_mutex_lock(&task->lock);

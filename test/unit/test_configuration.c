@@ -188,6 +188,14 @@ static void test_additional_headers(void)
     g_assert_true(url_session_configuration_set_additional_header(c, "x-app", "2", NULL));
     g_assert_cmpstr(url_session_configuration_get_additional_header(c, "X-APP"), ==, "2");
     g_assert_cmpuint(url__header_list_count(c->additional_headers), ==, 1);
+    g_assert_true(url_session_configuration_set_additional_header(c, "X-Other", "3", NULL));
+    g_assert_cmpuint(url_session_configuration_get_additional_header_count(c), ==, 2);
+    const char *name = NULL, *value = NULL;
+    g_assert_true(url_session_configuration_get_additional_header_at(c, 1, &name, &value));
+    g_assert_cmpstr(name, ==, "X-Other");
+    g_assert_cmpstr(value, ==, "3");
+    g_assert_false(url_session_configuration_get_additional_header_at(c, 2, &name, &value));
+    g_assert_true(url_session_configuration_set_additional_header(c, "X-Other", NULL, NULL));
 
     g_assert_false(url_session_configuration_set_additional_header(c, "Bad Name", "v", &error));
     g_assert_cmpint(url_error_get_code(error), ==, URL_ERROR_UNKNOWN);

@@ -178,6 +178,65 @@ static void test_manual_frees_pending_jobs(void)
     g_assert_cmpint(g_atomic_int_get(&destroyed), ==, 10);
 }
 
+/* A dispatch from inside the queue's own callback would reorder callbacks: refused. */
+static size_t nested_result = 99;
+
+static void dispatch_nested(void *data)
+{
+    g_test_expect_message("urlsession", G_LOG_LEVEL_CRITICAL, "*own callbacks*");
+    nested_result = url_queue_dispatch(data);
+    g_test_assert_expected_messages();
+}
+
+static void test_manual_refuses_nested_dispatch(void)
+{
+    UrlQueue *queue = url_queue_new_manual();
+    Log log;
+    log_init(&log);
+    url__queue_push(queue, dispatch_nested, queue, NULL);
+    push_jobs(queue, &log);
+    g_assert_cmpuint(url_queue_dispatch(queue), ==, JOBS + 1);
+    g_assert_cmpuint(nested_result, ==, 0);
+    assert_in_order(&log);
+    url_queue_unref(queue);
+    log_clear(&log);
+}
+
+/* Two threads dispatching one queue never run callbacks at the same time. */
+static gint inside;
+static gint overlapped;
+
+static void exclusive_job(void *data)
+{
+    if (g_atomic_int_add(&inside, 1) != 0)
+        g_atomic_int_set(&overlapped, 1);
+    g_usleep(200);
+    g_atomic_int_add(&inside, -1);
+}
+
+static gpointer dispatch_until_empty(gpointer data)
+{
+    gint64 deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+    while (url_queue_wait(data, 0.05) && g_get_monotonic_time() < deadline)
+        url_queue_dispatch(data);
+    return NULL;
+}
+
+static void test_manual_dispatchers_do_not_overlap(void)
+{
+    UrlQueue *queue = url_queue_new_manual();
+    GThread *other = g_thread_new("second-dispatcher", dispatch_until_empty, queue);
+    for (int i = 0; i < 500; i++) {
+        url__queue_push(queue, exclusive_job, NULL, NULL);
+        if (i % 10 == 0)
+            url_queue_dispatch(queue);
+    }
+    dispatch_until_empty(queue);
+    g_thread_join(other);
+    g_assert_cmpint(g_atomic_int_get(&overlapped), ==, 0);
+    url_queue_unref(queue);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -186,6 +245,8 @@ int main(int argc, char **argv)
                     test_serial_released_from_its_own_callback);
     g_test_add_func("/queue/manual/dispatch", test_manual_runs_only_when_dispatched);
     g_test_add_func("/queue/manual/frees-pending", test_manual_frees_pending_jobs);
+    g_test_add_func("/queue/manual/no-nested-dispatch", test_manual_refuses_nested_dispatch);
+    g_test_add_func("/queue/manual/dispatchers-serialised", test_manual_dispatchers_do_not_overlap);
     g_test_add_func("/queue/glib/iterating-thread", test_glib_runs_on_the_iterating_thread);
     return g_test_run();
 }
