@@ -1,7 +1,10 @@
 -- test_sample.lua — samples/lua/urlget.lua downloads with progress and refuses a 404.
+local function source_root()
+    return debug.getinfo(1, "S").source:sub(2):match("^(.*)/[^/]*$") .. "/../../.."
+end
+
 local function run_sample(T, url, output)
-    local sample = debug.getinfo(1, "S").source:sub(2):match("^(.*)/[^/]*$")
-        .. "/../../../samples/lua/urlget.lua"
+    local sample = source_root() .. "/samples/lua/urlget.lua"
     local command = string.format("LUA_CPATH=%s %s %s %s %s %s 2>&1",
         T.quote(package.cpath), T.quote(arg[-1] or "lua5.4"), T.quote(sample), T.quote(url),
         T.quote(output), T.quote(T.env.URL_TEST_CA))
@@ -12,6 +15,24 @@ local function run_sample(T, url, output)
 end
 
 return {
+    { "doc/lua.md shows samples/lua/urlget.lua as it is", function(T)
+        local sample = T.read_file(source_root() .. "/samples/lua/urlget.lua")
+        local doc = T.read_file(source_root() .. "/doc/lua.md")
+        T.check(doc:find("```lua\n" .. sample .. "```", 1, true),
+            "the guide's copy of urlget.lua differs from the sample")
+    end },
+
+    { "every Lua example in doc/lua.md compiles", function(T)
+        local doc = T.read_file(source_root() .. "/doc/lua.md")
+        local count = 0
+        for block in doc:gmatch("```lua\n(.-)```") do
+            count = count + 1
+            local ok, message = load(block, "doc/lua.md example " .. count)
+            T.check(ok, message)
+        end
+        T.check(count >= 8, "examples found: " .. count)
+    end },
+
     { "urlget.lua downloads a file with progress", function(T)
         local output = T.work .. "/urlget-1m.bin"
         os.remove(output)
