@@ -230,9 +230,12 @@ static void run_pipe_upload(ItProto proto, gboolean known_length)
     it_run_task(task, 120);
     g_thread_join(thread);
     g_assert_cmpstr(writer.why, ==, NULL);
+    g_free(writer.why);
 
     ItTaskLog *log = it_recorder_get(rec, task);
     assert_upload_log(log, PIPE_SIZE, 201);
+    /* The total is the given length, or unknown (-1) for a chunked body. */
+    g_assert_cmpint(log->last_total_expected_to_send, ==, known_length ? PIPE_SIZE : -1);
     g_autofree char *stored = uploaded_path(name);
     g_autofree char *got = it_sha256_file(stored);
     g_autofree char *want = it_sha256_data(body, PIPE_SIZE);
