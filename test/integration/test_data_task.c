@@ -364,6 +364,26 @@ static void test_response_disposition_cancel(gconstpointer data)
     it_recorder_free(rec);
 }
 
+/* The server's name rather than its address: resolved from /etc/hosts, and checked
+ * against the certificate's DNS name over TLS. (::1, should localhost resolve to it, is
+ * not served: the connection must fall back to 127.0.0.1.) */
+static void test_localhost_name(gconstpointer data)
+{
+    ItProto proto = GPOINTER_TO_INT(data);
+    UrlSessionConfiguration *config = it_configuration_new(proto);
+    g_autofree char *url = g_strdup_printf("%s://localhost:%d/files/small.txt",
+                                           proto == IT_HTTPS ? "https" : "http", it_port(proto));
+    UrlRequest *request = url_request_new(url);
+    ItCompletion done;
+    it_completion_init(&done);
+    fetch(config, request, &done);
+    g_assert_cmpstr((const char *)done.data->data, ==, "hello world\n");
+    g_assert_cmpstr(url_response_get_url(done.response), ==, url);
+    it_completion_clear(&done);
+    url_request_unref(request);
+    url_session_configuration_unref(config);
+}
+
 static void add_per_proto(const char *name, void (*fn)(gconstpointer))
 {
     for (int p = 0; p < IT_PROTO_COUNT; p++) {
@@ -381,6 +401,7 @@ int main(int argc, char **argv)
     add_per_proto("header-precedence", test_header_precedence);
     add_per_proto("http-error-status", test_http_error_status);
     add_per_proto("response-disposition-cancel", test_response_disposition_cancel);
+    add_per_proto("localhost-name", test_localhost_name);
     it_add("/data_task/https-forced-http1.1", test_https_forced_http11);
     it_add("/data_task/response-fields", test_response_fields);
     it_add("/data_task/user-agent", test_user_agent);
