@@ -63,8 +63,8 @@ find_nginx() {
 # A port in 20000-59999 that nothing listens on now. nginx may still lose a race for it;
 # start retries with new ports when the bind fails.
 pick_port() {
-    local port i
-    for i in $(seq 1 200); do
+    local port
+    for _ in $(seq 1 200); do
         port=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
         case " ${PICKED:-} " in *" $port "*) continue ;; esac
         if command -v ss >/dev/null 2>&1; then
@@ -294,8 +294,8 @@ port_answers() {
 }
 
 wait_for_ports() {
-    local i p ok
-    for i in $(seq 1 100); do
+    local p ok
+    for _ in $(seq 1 100); do
         ok=1
         for p in "$@"; do
             port_answers "$p" || ok=0
@@ -318,13 +318,13 @@ running_pid() {
 }
 
 do_stop() {
-    local dir=$1 pid i
+    local dir=$1 pid
     pid=$(running_pid "$dir") || {
         rm -f "$dir/nginx.pid"
         return 0
     }
     kill -TERM "$pid" 2>/dev/null || true
-    for i in $(seq 1 100); do
+    for _ in $(seq 1 100); do
         kill -0 "$pid" 2>/dev/null || break
         sleep 0.05
     done
@@ -336,7 +336,7 @@ do_stop() {
 }
 
 do_start() {
-    local dir=$1 nginx attempt http https h2c
+    local dir=$1 nginx http https h2c
     nginx=$(find_nginx) || missing "nginx not found (set NGINX=/path/to/nginx)"
     [ -f "$ECHO_MODULE" ] || missing "the nginx echo module is missing: $ECHO_MODULE"
     command -v openssl >/dev/null 2>&1 || missing "openssl not found"
@@ -348,7 +348,7 @@ do_start() {
     make_certificates "$dir"
     make_docroot "$dir"
 
-    for attempt in 1 2 3 4 5 6 7 8; do
+    for _ in 1 2 3 4 5 6 7 8; do
         PICKED=""
         http=$(pick_port)
         PICKED="$http"
