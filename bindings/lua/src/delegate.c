@@ -208,12 +208,35 @@ static void on_data_did_receive_data(UrlSession *session, UrlSessionTask *task, 
     (void)session;
 }
 
+/* The library has no response callback for download tasks (neither has URLSession);
+ * on_response is called before the first bytes are reported, or at the end for an empty
+ * body. Refusing cancels the task and keeps its file from being saved. */
+static void download_response(LusSession *ls, LusTask *lt, UrlSessionTask *task)
+{
+    if (lt->response_seen || lt->on_response == LUA_NOREF || lt->callback_error)
+        return;
+    lt->response_seen = true;
+    UrlResponse *response = url_session_task_get_response(task);
+    if (!response)
+        return;
+    Event event = {.kind = EVENT_RESPONSE, .lt = lt, .response = response};
+    bool allow = call_protected(ls, &event, "on_response") && event.allow;
+    url_response_unref(response);
+    if (!allow && !lt->callback_error) {
+        lt->refused = true;
+        url_session_task_cancel(task);
+    }
+}
+
 static void on_download_did_write_data(UrlSession *session, UrlSessionTask *task,
                                        int64_t bytes_written, int64_t total_written,
                                        int64_t total_expected, void *data)
 {
     LusTask *lt = find_task(data, task);
-    if (lt)
+    if (!lt)
+        return;
+    download_response(data, lt, task);
+    if (!lt->refused)
         call_progress(data, lt, total_written, total_expected);
     (void)session, (void)bytes_written;
 }
@@ -222,7 +245,10 @@ static void on_download_did_finish(UrlSession *session, UrlSessionTask *task, co
                                    void *data)
 {
     LusTask *lt = find_task(data, task);
-    if (!lt || !lt->destination || lt->callback_error)
+    if (!lt)
+        return;
+    download_response(data, lt, task);
+    if (!lt->destination || lt->callback_error || lt->refused)
         return;
     UrlResponse *response = url_session_task_get_response(task);
     int status = response ? url_response_get_status_code(response) : 0;

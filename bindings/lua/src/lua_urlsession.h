@@ -56,6 +56,8 @@ struct LusTask {
     bool keep_any_status;  /* download tasks: keep a non-2xx body as the file too */
     bool moved;            /* the download reached its destination */
     char *move_error;      /* why it did not, when it should have */
+    bool response_seen;    /* download tasks: on_response was called */
+    bool refused;          /* download tasks: on_response returned false */
     bool completed;        /* our did_complete ran */
     UrlError *error;       /* the task's own error, owned */
     UrlResponse *response; /* the final response, owned */

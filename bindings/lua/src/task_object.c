@@ -312,7 +312,7 @@ int lus_session_upload_task(lua_State *L)
 
 static bool task_failed(const LusTask *lt)
 {
-    return lt->callback_error || lt->error || lt->move_error;
+    return lt->callback_error || lt->error || lt->move_error || lt->refused;
 }
 
 static char *task_url(const LusTask *lt)
@@ -332,6 +332,11 @@ void lus_task_push_error(lua_State *L, LusTask *lt)
         g_free(url);
     } else if (lt->error) {
         lus_push_url_error(L, lt->error);
+    } else if (lt->refused) {
+        /* The download had finished before the cancel reached it. */
+        char *url = task_url(lt);
+        lus_push_error(L, URL_ERROR_CANCELLED, "cancelled by on_response", url, NULL);
+        g_free(url);
     } else if (lt->move_error) {
         char *url = task_url(lt);
         lus_push_error(L, URL_ERROR_CANNOT_MOVE_FILE, lt->move_error, url, NULL);

@@ -91,4 +91,35 @@ return {
         T.check(err.message:find("stop here", 1, true), "message: " .. err.message)
         T.check(not T.exists(path), "no file")
     end },
+
+    { "on_response for downloads: called once before progress; false cancels", function(T)
+        local s = T.session()
+        local path = target(T, "on-response.bin")
+        local events = {}
+        local t = s:download_task(T.url("/files/1m.bin"), {
+            path = path,
+            on_response = function(r)
+                events[#events + 1] = "response " .. r.status
+            end,
+            progress = function()
+                if events[#events] ~= "progress" then events[#events + 1] = "progress" end
+            end,
+        })
+        t:resume()
+        T.check(t:wait(30), "completed")
+        T.eq(table.concat(events, ","), "response 200,progress", "order")
+        T.check(T.exists(path), "saved")
+
+        local refused = target(T, "refused.bin")
+        local t2 = s:download_task(T.url("/files/1m.bin"), {
+            path = refused,
+            on_response = function() return false end,
+        })
+        t2:resume()
+        T.check(t2:wait(30), "completed")
+        local ok, err = t2:result()
+        T.eq(ok, nil, "failed")
+        T.eq(err.code, -999, "cancelled")
+        T.check(not T.exists(refused), "nothing saved")
+    end },
 }
