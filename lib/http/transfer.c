@@ -44,6 +44,7 @@ struct UrlTransfer {
     double fetch_start;
     bool paused_recv;
     bool paused_send;
+    bool discarding; /* ending: body bytes are dropped, not delivered */
 };
 
 /* URLSESSION_DEBUG=curl prints libcurl's own trace on stderr, for diagnosing a server. */
@@ -102,8 +103,8 @@ static size_t on_body(char *data, size_t size, size_t count, void *user)
 {
     UrlTransfer *self = user;
     size_t length = size * count;
-    if (!self->head_done)
-        return length; /* the body of an interim or unparsed head: nothing to deliver */
+    if (!self->head_done || self->discarding)
+        return length; /* an interim head's body, or a transfer being ended */
     size_t taken = self->callbacks->on_body(self->owner, self, data, length);
     if (taken == URL__TRANSFER_PAUSE) {
         self->paused_recv = true;
@@ -318,6 +319,17 @@ UrlTransfer *url__transfer_new(const UrlTransferSpec *spec, const UrlTransferCal
     apply_method_and_body(self, spec);
     self->fetch_start = now_seconds();
     return self;
+}
+
+void url__transfer_prepare_removal(UrlTransfer *self)
+{
+    if (!self->paused_recv)
+        return;
+    /* libcurl 7.88 leaks the data it holds for a paused HTTP/2 stream when the handle is
+     * removed (curl#10971, fixed in 8.1). Unpausing makes it hand that data over now, and
+     * it is dropped here. */
+    self->discarding = true;
+    url__transfer_set_paused(self, false, false);
 }
 
 void url__transfer_free(UrlTransfer *self)

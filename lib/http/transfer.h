@@ -59,6 +59,9 @@ typedef struct {
  * cannot be opened, say) returns NULL with @error set. */
 UrlTransfer *url__transfer_new(const UrlTransferSpec *spec, const UrlTransferCallbacks *callbacks,
                                void *owner, UrlError **error);
+/* Call before removing the easy handle from its multi: a paused transfer gives back the
+ * body data curl holds (and drops it), so that nothing is left behind. */
+void url__transfer_prepare_removal(UrlTransfer *transfer);
 void url__transfer_free(UrlTransfer *transfer);
 
 CURL *url__transfer_get_easy(UrlTransfer *transfer);

@@ -468,6 +468,7 @@ static void end_transfer(UrlSessionTask *task)
     if (net->transfer == NULL)
         return;
     record_transaction(task);
+    url__transfer_prepare_removal(net->transfer);
     url__multi_driver_remove(url__session_driver(task->session),
                              url__transfer_get_easy(net->transfer));
     url__transfer_free(net->transfer);
