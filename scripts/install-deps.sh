@@ -24,6 +24,7 @@ PACKAGES=(
     libnghttp2-dev      # HTTP/2 under libcurl
     libssl-dev          # TLS, certificate inspection
     libpsl-dev          # libcurl's public suffix list (cookies)
+    ca-certificates     # the system trust store sessions use by default
     nginx-light         # test servers (test/servers/nginx.sh), with the echo module
     openssl             # test certificates
     clang-format        # scripts/check-format.sh
