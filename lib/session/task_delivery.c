@@ -112,6 +112,14 @@ void url__task_delivery_clear(UrlSessionTask *task)
     g_mutex_clear(&d->lock);
 }
 
+static bool cancel_requested(UrlSessionTask *task)
+{
+    g_mutex_lock(&task->lock);
+    bool cancelled = task->cancel_requested;
+    g_mutex_unlock(&task->lock);
+    return cancelled;
+}
+
 /* The consumer took @length bytes: wake a transfer paused for room once half is free. */
 static void consumed(UrlSessionTask *task, size_t length)
 {
@@ -141,7 +149,8 @@ static void deliver_data(UrlSessionTask *task, void *unused)
 {
     GByteArray *chunk = take_pending(&task->delivery);
     const UrlSessionDelegate *delegate = &task->session->delegate;
-    if (chunk->len > 0 && delegate->data_did_receive_data)
+    /* After cancel() no more data is delivered, even what was already on its way. */
+    if (chunk->len > 0 && delegate->data_did_receive_data && !cancel_requested(task))
         delegate->data_did_receive_data(task->session, task, chunk->data, chunk->len,
                                         task->session->delegate_data);
     consumed(task, chunk->len);
@@ -189,7 +198,7 @@ static void run_write_event(UrlSessionTask *task, void *payload)
 {
     WriteEvent *event = payload;
     const UrlSessionDelegate *delegate = &task->session->delegate;
-    if (delegate->download_did_write_data)
+    if (delegate->download_did_write_data && !cancel_requested(task))
         delegate->download_did_write_data(task->session, task, event->bytes, event->total,
                                           event->expected, task->session->delegate_data);
 }
@@ -292,6 +301,12 @@ static void run_completion(UrlSessionTask *task, void *unused)
     const UrlSessionDelegate *delegate = &session->delegate;
     UrlTaskDelivery *d = &task->delivery;
     g_mutex_lock(&task->lock);
+    /* A cancel made while the finished task's last events were on their way still wins:
+     * the application had not seen it complete. */
+    if (task->cancel_requested && task->error == NULL)
+        task->error =
+            url__error_newf(URL_ERROR_CANCELLED, task->original_request->url, "cancelled");
+    task->state = URL_TASK_STATE_COMPLETED;
     UrlError *error = task->error ? url_error_ref(task->error) : NULL;
     UrlResponse *response = task->response ? url_response_ref(task->response) : NULL;
     UrlTaskMetrics *metrics = task->metrics ? url_task_metrics_ref(task->metrics) : NULL;

@@ -783,7 +783,12 @@ static void finish(UrlSessionTask *task, UrlError *error)
     url__task_metrics_set_redirect_count(net->metrics, net->redirect_count);
 
     g_mutex_lock(&task->lock);
-    task->state = URL_TASK_STATE_COMPLETED;
+    /* The application cancelled before the task finished (for example from a callback
+     * while the transfer was ending): the cancel wins, as the state it saw promised. */
+    if (task->cancel_requested && error == NULL)
+        error = url__error_newf(URL_ERROR_CANCELLED, task->original_request->url, "cancelled");
+    /* The state turns COMPLETED when the completion is delivered (task_delivery.c): until
+     * then the application may still cancel from a callback. */
     task->error = error;
     task->metrics = net->metrics;
     net->metrics = NULL;
