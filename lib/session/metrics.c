@@ -335,7 +335,9 @@ static void url_json_seconds(GString *out, double seconds)
         g_string_append(out, "null");
         return;
     }
-    char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+    /* "%.6f" prints every integer digit: DBL_MAX takes 316 characters, far more than
+     * G_ASCII_DTOSTR_BUF_SIZE, and a cut number (found by fuzz_metrics_json) is not JSON. */
+    char buffer[320];
     g_string_append(out, g_ascii_formatd(buffer, sizeof buffer, "%.6f", seconds));
 }
 
