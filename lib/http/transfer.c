@@ -18,6 +18,10 @@
  * per-transfer buffer cheap for thousands of idle tasks. */
 #define RECEIVE_BUFFER_BYTES (128 * 1024)
 #define UPLOAD_BUFFER_BYTES  (64 * 1024)
+/* A response head (status line and header fields, interim heads included) larger than
+ * this is refused as a bad server response: it bounds what a hostile server can make us
+ * hold, and stays below libcurl's own 300 KiB cap so that the error says what happened. */
+#define MAX_RESPONSE_HEAD_BYTES (256 * 1024)
 
 struct UrlTransfer {
     CURL *easy;
@@ -32,6 +36,8 @@ struct UrlTransfer {
     int status;
     bool head_done;
     bool head_invalid;
+    bool head_too_large;
+    size_t head_bytes;
 
     /* Request body. */
     UrlTransferBodyKind body_kind;
@@ -63,6 +69,13 @@ static size_t on_header_line(char *line, size_t size, size_t count, void *data)
 {
     UrlTransfer *self = data;
     size_t length = size * count;
+    if (!self->head_done) {
+        self->head_bytes += length;
+        if (self->head_bytes > MAX_RESPONSE_HEAD_BYTES) {
+            self->head_too_large = true;
+            return 0; /* curl fails the transfer with CURLE_WRITE_ERROR */
+        }
+    }
     if (length >= 5 && memcmp(line, "HTTP/", 5) == 0) {
         /* A new status line: the start of a head (1xx, or the final one). */
         const char *space = memchr(line, ' ', length);
@@ -395,6 +408,15 @@ bool url__transfer_has_response(UrlTransfer *self)
 
 UrlError *url__transfer_error(UrlTransfer *self, CURLcode code, const char *url)
 {
+    if (code == CURLE_WRITE_ERROR && self->head_too_large)
+        return url__error_newf(URL_ERROR_BAD_SERVER_RESPONSE, url,
+                               "the server sent a response head larger than %d KiB",
+                               MAX_RESPONSE_HEAD_BYTES / 1024);
+    /* libcurl 7.88 refuses a single header line over 100 KiB with "out of memory". */
+    if (code == CURLE_OUT_OF_MEMORY && !self->head_done)
+        return url__error_newf(URL_ERROR_BAD_SERVER_RESPONSE, url,
+                               "the server sent a response header line too long to parse "
+                               "(libcurl refuses lines over 100 KiB)");
     if (code == CURLE_WRITE_ERROR && self->head_invalid)
         return url__error_newf(URL_ERROR_BAD_SERVER_RESPONSE, url,
                                "the server sent a malformed response header");

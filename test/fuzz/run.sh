@@ -38,10 +38,11 @@ if ! command -v clang >/dev/null 2>&1; then
     exit 77
 fi
 
+mkdir -p "$BUILD"
 CC=clang cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DURL_FUZZ=ON \
     -DURL_SANITIZE=address,undefined -DURL_BUILD_BINDINGS=OFF -DURL_BUILD_SAMPLES=OFF \
-    >"$BUILD.configure.log" 2>&1 || {
-    cat "$BUILD.configure.log" >&2
+    >"$BUILD/configure.log" 2>&1 || {
+    cat "$BUILD/configure.log" >&2
     exit 1
 }
 # shellcheck disable=SC2086 # the target list is word-split on purpose
