@@ -28,12 +28,16 @@ PACKAGES=(
     nginx-light         # test servers (test/servers/nginx.sh), with the echo module
     openssl             # test certificates
     clang-format        # scripts/check-format.sh
+    clang               # test/fuzz/run.sh: libFuzzer targets
+    libclang-rt-14-dev  # libFuzzer and the sanitizer runtimes for clang (only recommended)
     valgrind
     python3-pytest      # bindings/python tests
     python3-dev         # bindings/python
     python3-setuptools
     lua5.4              # bindings/lua tests
     liblua5.4-dev       # bindings/lua
+    brotli              # test_decoding: br-compressed responses
+    zstd                # test_decoding: zstd-compressed responses
 )
 
 log() { printf 'install-deps: %s\n' "$*"; }
