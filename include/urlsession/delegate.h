@@ -18,8 +18,9 @@ extern "C" {
  * duration of the callback: take a reference (url_*_ref) to keep one.
  *
  * Order per task: will_begin_delayed_request?, (did_send_body_data*,
- * will_perform_redirection?)*, data_did_receive_response?, data_did_receive_data* or
- * download_did_write_data* then download_did_finish_downloading_to, then
+ * will_perform_redirection?)*, data_did_receive_response?, data_did_become_download_task?,
+ * data_did_receive_data* or download_did_write_data* then
+ * download_did_finish_downloading_to, then
  * did_finish_collecting_metrics and did_complete exactly once. A task created with a
  * completion handler gets its completion handler instead of the data, download and
  * did_complete callbacks.
@@ -76,8 +77,16 @@ typedef struct UrlSessionDelegate {
     void (*download_did_finish_downloading_to)(UrlSession *session, UrlSessionTask *task,
                                                const char *location, void *delegate_data);
 
+    /* Data tasks that become download tasks. */
+    /** The delegate answered data_did_receive_response with URL_RESPONSE_BECOME_DOWNLOAD.
+     * @download_task is @data_task itself, now of kind URL_TASK_KIND_DOWNLOAD with the same
+     * identifier: the body goes to a temporary file, and download_did_write_data,
+     * download_did_finish_downloading_to and did_complete follow. Runs before them. */
+    void (*data_did_become_download_task)(UrlSession *session, UrlSessionTask *data_task,
+                                          UrlSessionTask *download_task, void *delegate_data);
+
     /** Room for callbacks of later versions; leave zero. */
-    void (*reserved[24])(void);
+    void (*reserved[23])(void);
 } UrlSessionDelegate;
 
 /**

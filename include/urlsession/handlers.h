@@ -26,8 +26,10 @@ typedef enum {
 /**
  * url_response_handler_complete:
  * @disposition: URL_RESPONSE_ALLOW continues, URL_RESPONSE_CANCEL ends the task with
- *   URL_ERROR_CANCELLED. URL_RESPONSE_BECOME_DOWNLOAD is not supported by this version and
- *   is treated as ALLOW with a warning.
+ *   URL_ERROR_CANCELLED, URL_RESPONSE_BECOME_DOWNLOAD turns a data task into a download
+ *   task: the delegate's data_did_become_download_task runs, then the body is written to
+ *   a temporary file as for url_session_download_task(). An upload task cannot become a
+ *   download: for it BECOME_DOWNLOAD is ALLOW.
  * Thread: any
  */
 URL_API void url_response_handler_complete(UrlResponseHandler *handler,

@@ -94,17 +94,80 @@ url_transaction_metrics_get_remote_address(const UrlTransactionMetrics *transact
 URL_API const char *
 url_transaction_metrics_get_local_address(const UrlTransactionMetrics *transaction, int *port);
 
-/** UrlTransactionByteCount: the byte counters of a transaction. */
+/**
+ * UrlTransactionByteCount:
+ * @URL_BYTES_REQUEST_HEADER: request header bytes sent (countOfRequestHeaderBytesSent).
+ * @URL_BYTES_REQUEST_BODY: request body bytes sent (countOfRequestBodyBytesSent).
+ * @URL_BYTES_RESPONSE_HEADER: response header bytes received, interim (1xx) heads included
+ *   (countOfResponseHeaderBytesReceived).
+ * @URL_BYTES_RESPONSE_BODY: response body bytes as they came over the connection, before
+ *   content decoding (countOfResponseBodyBytesReceived).
+ * @URL_BYTES_REQUEST_BODY_BEFORE_ENCODING: request body bytes the application gave
+ *   (countOfRequestBodyBytesBeforeEncoding); the library does not encode bodies, so this
+ *   equals URL_BYTES_REQUEST_BODY.
+ * @URL_BYTES_RESPONSE_BODY_AFTER_DECODING: response body bytes after content decoding
+ *   (gzip, deflate, br, zstd), as the task delivered them
+ *   (countOfResponseBodyBytesAfterDecoding).
+ *
+ * The byte counters of a transaction.
+ */
 typedef enum {
     URL_BYTES_REQUEST_HEADER = 0,
     URL_BYTES_REQUEST_BODY,
     URL_BYTES_RESPONSE_HEADER,
     URL_BYTES_RESPONSE_BODY,
+    URL_BYTES_REQUEST_BODY_BEFORE_ENCODING,
+    URL_BYTES_RESPONSE_BODY_AFTER_DECODING,
 } UrlTransactionByteCount;
 
 /** Returns: the byte count of @which for this transaction. Thread: any */
 URL_API int64_t url_transaction_metrics_get_byte_count(const UrlTransactionMetrics *transaction,
                                                        UrlTransactionByteCount which);
+
+/**
+ * UrlResourceFetchType:
+ * @URL_FETCH_TYPE_UNKNOWN: the transaction did not get far enough to say.
+ * @URL_FETCH_TYPE_NETWORK_LOAD: the response came from the network.
+ * @URL_FETCH_TYPE_LOCAL_CACHE: the response came from the session's UrlCache without a
+ *   request (a 304 revalidation is a network load).
+ *
+ * Where a transaction's response came from, as URLSessionTaskMetrics.ResourceFetchType.
+ */
+typedef enum {
+    URL_FETCH_TYPE_UNKNOWN = 0,
+    URL_FETCH_TYPE_NETWORK_LOAD = 1,
+    URL_FETCH_TYPE_LOCAL_CACHE = 3,
+} UrlResourceFetchType;
+
+/** Returns: where the response of @transaction came from. Thread: any */
+URL_API UrlResourceFetchType
+url_transaction_metrics_get_fetch_type(const UrlTransactionMetrics *transaction);
+
+/**
+ * url_transaction_metrics_is_proxy_connection:
+ * Returns: whether the transaction went through a proxy (HTTP, HTTPS or SOCKS)
+ * Thread: any
+ */
+URL_API bool url_transaction_metrics_is_proxy_connection(const UrlTransactionMetrics *transaction);
+
+/**
+ * url_transaction_metrics_get_tls_protocol_version:
+ * Returns: (transfer none) (nullable): the negotiated TLS version ("TLSv1.2", "TLSv1.3"),
+ *   NULL without TLS; valid while the metrics live
+ * Thread: any
+ */
+URL_API const char *
+url_transaction_metrics_get_tls_protocol_version(const UrlTransactionMetrics *transaction);
+
+/**
+ * url_transaction_metrics_get_tls_cipher_suite:
+ * Returns: (transfer none) (nullable): the negotiated cipher suite by its IANA name
+ *   ("TLS_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"), NULL without
+ *   TLS; valid while the metrics live
+ * Thread: any
+ */
+URL_API const char *
+url_transaction_metrics_get_tls_cipher_suite(const UrlTransactionMetrics *transaction);
 
 /**
  * url_task_metrics_to_json:

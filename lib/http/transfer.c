@@ -11,6 +11,7 @@
 #include <glib.h>
 
 #include "http/curl_error.h"
+#include "http/tls_session.h"
 #include "net/socket_factory.h"
 #include "session/error.h"
 
@@ -48,6 +49,9 @@ struct UrlTransfer {
     double request_end;
 
     double fetch_start;
+    int64_t body_decoded; /* body bytes after content decoding, taken or dropped */
+    char tls_version[16];
+    char tls_cipher[64];
     bool paused_recv;
     bool paused_send;
     bool discarding; /* ending: body bytes are dropped, not delivered */
@@ -94,6 +98,9 @@ static size_t on_header_line(char *line, size_t size, size_t count, void *data)
         if (self->head_invalid)
             return 0; /* curl fails the transfer with CURLE_WRITE_ERROR; see error mapping */
         self->head_done = true;
+        /* The connection (and its TLS session) belongs to the handle only while it runs. */
+        url__tls_session_describe(self->easy, self->tls_version, sizeof self->tls_version,
+                                  self->tls_cipher, sizeof self->tls_cipher);
         long version = 0;
         curl_easy_getinfo(self->easy, CURLINFO_HTTP_VERSION, &version);
         const char *name = version == CURL_HTTP_VERSION_2_0   ? "h2"
@@ -116,13 +123,18 @@ static size_t on_body(char *data, size_t size, size_t count, void *user)
 {
     UrlTransfer *self = user;
     size_t length = size * count;
-    if (!self->head_done || self->discarding)
-        return length; /* an interim head's body, or a transfer being ended */
+    if (!self->head_done)
+        return length; /* an interim head's body */
+    if (self->discarding) {
+        self->body_decoded += (int64_t)length; /* a transfer being ended */
+        return length;
+    }
     size_t taken = self->callbacks->on_body(self->owner, self, data, length);
     if (taken == URL__TRANSFER_PAUSE) {
         self->paused_recv = true;
         return CURL_WRITEFUNC_PAUSE;
     }
+    self->body_decoded += (int64_t)taken;
     return taken;
 }
 
@@ -492,4 +504,7 @@ void url__transfer_get_info(UrlTransfer *self, UrlTransferInfo *info)
     info->request_body_bytes = self->body_offset;
     info->response_header_bytes = header_size;
     info->response_body_bytes = downloaded;
+    info->response_body_decoded_bytes = self->body_decoded;
+    g_strlcpy(info->tls_version, self->tls_version, sizeof info->tls_version);
+    g_strlcpy(info->tls_cipher, self->tls_cipher, sizeof info->tls_cipher);
 }

@@ -99,6 +99,9 @@ typedef struct {
     char local_address[64];
     int local_port;
     int64_t request_header_bytes, request_body_bytes, response_header_bytes, response_body_bytes;
+    int64_t response_body_decoded_bytes; /* response_body_bytes is before content decoding */
+    char tls_version[16];                /* empty without TLS */
+    char tls_cipher[64];
 } UrlTransferInfo;
 
 void url__transfer_get_info(UrlTransfer *transfer, UrlTransferInfo *info);

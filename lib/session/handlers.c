@@ -65,7 +65,7 @@ static void answer_apply(void *data)
     Answer *answer = data;
     switch (answer->kind) {
     case HANDLER_RESPONSE:
-        url__task_net_disposition(answer->task, answer->choice != URL_RESPONSE_CANCEL);
+        url__task_net_disposition(answer->task, (UrlResponseDisposition)answer->choice);
         break;
     case HANDLER_REDIRECT:
         url__task_net_redirect_decided(answer->task, answer->request);
@@ -176,10 +176,6 @@ UrlDelayedRequestHandler *url__delayed_request_handler_new(UrlSessionTask *task)
 void url_response_handler_complete(UrlResponseHandler *handler, UrlResponseDisposition disposition)
 {
     g_return_if_fail(handler != NULL);
-    if (disposition == URL_RESPONSE_BECOME_DOWNLOAD) {
-        g_warning("urlsession: URL_RESPONSE_BECOME_DOWNLOAD is not supported yet; allowing");
-        disposition = URL_RESPONSE_ALLOW;
-    }
     handler_answer(&handler->base, disposition, NULL, NULL);
 }
 

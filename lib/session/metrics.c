@@ -7,7 +7,7 @@
 #include <glib.h>
 
 #define URL__TIMING_COUNT (URL_TIMING_RESPONSE_END + 1)
-#define URL__BYTE_COUNT   (URL_BYTES_RESPONSE_BODY + 1)
+#define URL__BYTE_COUNT   (URL_BYTES_RESPONSE_BODY_AFTER_DECODING + 1)
 
 struct UrlTransactionMetrics {
     char *url;
@@ -18,6 +18,10 @@ struct UrlTransactionMetrics {
     int remote_port;
     char *local_address;
     int local_port;
+    UrlResourceFetchType fetch_type;
+    bool proxy_connection;
+    char *tls_protocol_version;
+    char *tls_cipher_suite;
     double timings[URL__TIMING_COUNT]; /* 0: did not happen */
     int64_t byte_counts[URL__BYTE_COUNT];
 };
@@ -50,6 +54,8 @@ static const char *const url_byte_count_keys[URL__BYTE_COUNT] = {
     "request_body_bytes",
     "response_header_bytes",
     "response_body_bytes",
+    "request_body_bytes_before_encoding",
+    "response_body_bytes_after_decoding",
 };
 
 static void url_transaction_metrics_free(void *data)
@@ -59,6 +65,8 @@ static void url_transaction_metrics_free(void *data)
     g_free(t->network_protocol_name);
     g_free(t->remote_address);
     g_free(t->local_address);
+    g_free(t->tls_protocol_version);
+    g_free(t->tls_cipher_suite);
     g_free(t);
 }
 
@@ -152,6 +160,26 @@ void url__transaction_metrics_set_byte_count(UrlTransactionMetrics *t,
     g_return_if_fail(t != NULL);
     g_return_if_fail((unsigned)which < URL__BYTE_COUNT);
     t->byte_counts[which] = count;
+}
+
+void url__transaction_metrics_set_fetch_type(UrlTransactionMetrics *t, UrlResourceFetchType type)
+{
+    g_return_if_fail(t != NULL);
+    t->fetch_type = type;
+}
+
+void url__transaction_metrics_set_proxy_connection(UrlTransactionMetrics *t, bool proxied)
+{
+    g_return_if_fail(t != NULL);
+    t->proxy_connection = proxied;
+}
+
+void url__transaction_metrics_set_tls(UrlTransactionMetrics *t, const char *protocol_version,
+                                      const char *cipher_suite)
+{
+    g_return_if_fail(t != NULL);
+    url_replace_string(&t->tls_protocol_version, protocol_version);
+    url_replace_string(&t->tls_cipher_suite, cipher_suite);
 }
 
 UrlTaskMetrics *url_task_metrics_ref(const UrlTaskMetrics *metrics)
@@ -269,6 +297,45 @@ int64_t url_transaction_metrics_get_byte_count(const UrlTransactionMetrics *tran
     return transaction->byte_counts[which];
 }
 
+UrlResourceFetchType
+url_transaction_metrics_get_fetch_type(const UrlTransactionMetrics *transaction)
+{
+    g_return_val_if_fail(transaction != NULL, URL_FETCH_TYPE_UNKNOWN);
+    return transaction->fetch_type;
+}
+
+bool url_transaction_metrics_is_proxy_connection(const UrlTransactionMetrics *transaction)
+{
+    g_return_val_if_fail(transaction != NULL, false);
+    return transaction->proxy_connection;
+}
+
+const char *
+url_transaction_metrics_get_tls_protocol_version(const UrlTransactionMetrics *transaction)
+{
+    g_return_val_if_fail(transaction != NULL, NULL);
+    return transaction->tls_protocol_version;
+}
+
+const char *url_transaction_metrics_get_tls_cipher_suite(const UrlTransactionMetrics *transaction)
+{
+    g_return_val_if_fail(transaction != NULL, NULL);
+    return transaction->tls_cipher_suite;
+}
+
+static const char *fetch_type_name(UrlResourceFetchType type)
+{
+    switch (type) {
+    case URL_FETCH_TYPE_NETWORK_LOAD:
+        return "network-load";
+    case URL_FETCH_TYPE_LOCAL_CACHE:
+        return "local-cache";
+    case URL_FETCH_TYPE_UNKNOWN:
+        break;
+    }
+    return "unknown";
+}
+
 /* A JSON string (RFC 8259 §7), or null. Bytes that are not UTF-8 become U+FFFD so the
  * output stays valid JSON whatever a server put in a URL. */
 static void url_json_string(GString *out, const char *text)
@@ -360,7 +427,13 @@ static void url_json_transaction(GString *out, const UrlTransactionMetrics *t)
     url_json_string(out, t->remote_address);
     g_string_append_printf(out, ",\"remote_port\":%d,\"local_address\":", t->remote_port);
     url_json_string(out, t->local_address);
-    g_string_append_printf(out, ",\"local_port\":%d", t->local_port);
+    g_string_append_printf(out, ",\"local_port\":%d,\"fetch_type\":\"%s\",\"proxy_connection\":%s",
+                           t->local_port, fetch_type_name(t->fetch_type),
+                           t->proxy_connection ? "true" : "false");
+    g_string_append(out, ",\"tls_protocol_version\":");
+    url_json_string(out, t->tls_protocol_version);
+    g_string_append(out, ",\"tls_cipher_suite\":");
+    url_json_string(out, t->tls_cipher_suite);
     for (size_t i = 0; i < URL__TIMING_COUNT; i++) {
         g_string_append_printf(out, ",\"%s\":", url_timing_keys[i]);
         url_json_timing(out, t->timings[i]);

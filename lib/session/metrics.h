@@ -22,5 +22,10 @@ void url__transaction_metrics_set_local_address(UrlTransactionMetrics *t, const 
                                                 int port);
 void url__transaction_metrics_set_byte_count(UrlTransactionMetrics *t,
                                              UrlTransactionByteCount which, int64_t count);
+void url__transaction_metrics_set_fetch_type(UrlTransactionMetrics *t, UrlResourceFetchType type);
+void url__transaction_metrics_set_proxy_connection(UrlTransactionMetrics *t, bool proxied);
+/* Either may be NULL (no TLS). */
+void url__transaction_metrics_set_tls(UrlTransactionMetrics *t, const char *protocol_version,
+                                      const char *cipher_suite);
 
 #endif

@@ -220,7 +220,8 @@ UrlSessionTaskState url_session_task_get_state(const UrlSessionTask *task)
 UrlSessionTaskKind url_session_task_get_kind(const UrlSessionTask *task)
 {
     g_return_val_if_fail(task != NULL, URL_TASK_KIND_DATA);
-    return task->kind;
+    /* A data task becomes a download on the network thread (BECOME_DOWNLOAD). */
+    return __atomic_load_n(&task->kind, __ATOMIC_RELAXED);
 }
 
 uint64_t url_session_task_get_identifier(const UrlSessionTask *task)

@@ -119,7 +119,7 @@ void url__task_net_cancel(void *task);
 /* The multi driver's CURLMSG_DONE for the task's current transfer. */
 void url__task_net_transfer_done(UrlSessionTask *task, CURLcode code);
 /* Decision answers, on the network thread. */
-void url__task_net_disposition(UrlSessionTask *task, bool allow);
+void url__task_net_disposition(UrlSessionTask *task, UrlResponseDisposition disposition);
 void url__task_net_redirect_decided(UrlSessionTask *task, UrlRequest *request);
 void url__task_net_delayed_decided(UrlSessionTask *task, int disposition, UrlRequest *request);
 void url__task_net_body_stream_decided(UrlSessionTask *task, UrlInputStream *stream);

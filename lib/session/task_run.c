@@ -459,6 +459,13 @@ static void record_transaction(UrlSessionTask *task)
     url__transaction_metrics_set_byte_count(t, URL_BYTES_RESPONSE_HEADER,
                                             info.response_header_bytes);
     url__transaction_metrics_set_byte_count(t, URL_BYTES_RESPONSE_BODY, info.response_body_bytes);
+    url__transaction_metrics_set_byte_count(t, URL_BYTES_REQUEST_BODY_BEFORE_ENCODING,
+                                            info.request_body_bytes);
+    url__transaction_metrics_set_byte_count(t, URL_BYTES_RESPONSE_BODY_AFTER_DECODING,
+                                            info.response_body_decoded_bytes);
+    url__transaction_metrics_set_fetch_type(t, URL_FETCH_TYPE_NETWORK_LOAD);
+    if (info.tls_version[0])
+        url__transaction_metrics_set_tls(t, info.tls_version, info.tls_cipher);
 }
 
 /* Ends the current hop: metrics recorded, easy handle detached and freed. */
@@ -712,13 +719,27 @@ void url__task_net_transfer_done(UrlSessionTask *task, CURLcode code)
     finish(task, NULL);
 }
 
-void url__task_net_disposition(UrlSessionTask *task, bool allow)
+static void run_become_download_event(UrlSessionTask *task, void *unused)
+{
+    const UrlSessionDelegate *delegate = delegate_of(task);
+    if (delegate->data_did_become_download_task)
+        delegate->data_did_become_download_task(task->session, task, task,
+                                                task->session->delegate_data);
+}
+
+void url__task_net_disposition(UrlSessionTask *task, UrlResponseDisposition disposition)
 {
     UrlTaskNet *net = &task->net;
     if (net->finished)
         return;
     net->awaiting_disposition = false;
-    if (!allow) {
+    /* Nothing of the body was delivered yet (it waits for this answer), so from here on
+     * it all goes to the download file; the announcement is queued before any of it. */
+    if (disposition == URL_RESPONSE_BECOME_DOWNLOAD && task->kind == URL_TASK_KIND_DATA) {
+        __atomic_store_n(&task->kind, URL_TASK_KIND_DOWNLOAD, __ATOMIC_RELAXED);
+        url__task_post_event(task, run_become_download_event, NULL, NULL);
+    }
+    if (disposition == URL_RESPONSE_CANCEL) {
         finish(task, url__error_newf(URL_ERROR_CANCELLED, net->request->url,
                                      "cancelled by data_did_receive_response"));
         return;

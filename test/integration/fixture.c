@@ -528,6 +528,7 @@ static const char *const event_names[IT_EV_COUNT] = {
     [IT_EV_FINISH_DOWNLOAD] = "download_did_finish_downloading_to",
     [IT_EV_METRICS] = "did_finish_collecting_metrics",
     [IT_EV_COMPLETE] = "did_complete",
+    [IT_EV_BECOME_DOWNLOAD] = "data_did_become_download_task",
 };
 
 const char *it_event_name(ItEvent event)
@@ -782,6 +783,17 @@ static void on_data_did_receive_response(UrlSession *session, UrlSessionTask *ta
     url_response_handler_complete(handler, disposition);
 }
 
+static void on_data_did_become_download_task(UrlSession *session, UrlSessionTask *data_task,
+                                             UrlSessionTask *download_task, void *data)
+{
+    ItRecorder *rec = data;
+    gboolean cancel;
+    event_begin(rec, data_task, IT_EV_BECOME_DOWNLOAD, &cancel);
+    g_assert_true(data_task == download_task);
+    g_assert_cmpint(url_session_task_get_kind(download_task), ==, URL_TASK_KIND_DOWNLOAD);
+    event_end(rec, data_task, cancel);
+}
+
 static void on_data_did_receive_data(UrlSession *session, UrlSessionTask *task, const void *bytes,
                                      size_t length, void *data)
 {
@@ -839,6 +851,7 @@ static const UrlSessionDelegate recorder_delegate = {
     .data_did_receive_data = on_data_did_receive_data,
     .download_did_write_data = on_download_did_write_data,
     .download_did_finish_downloading_to = on_download_did_finish_downloading_to,
+    .data_did_become_download_task = on_data_did_become_download_task,
 };
 
 const UrlSessionDelegate *it_recorder_delegate(void)
@@ -944,6 +957,11 @@ char *it_task_log_check_order(const ItTaskLog *log)
                 problem = g_strdup("data_did_receive_response twice or after the body");
             }
             phase = RESPONDED;
+            break;
+        case IT_EV_BECOME_DOWNLOAD:
+            if (phase != RESPONDED) {
+                problem = g_strdup("data_did_become_download_task not right after the response");
+            }
             break;
         case IT_EV_DATA:
         case IT_EV_WRITE_DATA:
@@ -1081,6 +1099,17 @@ int it_completion_error_code(ItCompletion *c)
     int code = c->error ? (int)url_error_get_code(c->error) : 0;
     g_mutex_unlock(&c->lock);
     return code;
+}
+
+UrlSessionTask *it_fetch(UrlSession *session, const char *url, UrlRequest *request, ItCompletion *c)
+{
+    UrlRequest *own = request ? url_request_ref(request) : url_request_new(url);
+    it_completion_init(c);
+    UrlSessionTask *task =
+        url_session_data_task_with_completion(session, own, it_data_completion, c);
+    url_request_unref(own);
+    it_run_task(task, 60);
+    return task;
 }
 
 void it_run_task(UrlSessionTask *task, double timeout)

@@ -76,6 +76,7 @@ typedef enum {
     IT_EV_FINISH_DOWNLOAD,
     IT_EV_METRICS,
     IT_EV_COMPLETE,
+    IT_EV_BECOME_DOWNLOAD,
     IT_EV_COUNT
 } ItEvent;
 
@@ -207,6 +208,12 @@ void it_wait_bytes_received(UrlSessionTask *task, gint64 bytes, double timeout);
 
 /* Resumes @task, waits for it (at most @timeout s) and asserts it completed. */
 void it_run_task(UrlSessionTask *task, double timeout);
+
+/* Runs @request (a URL when @request is NULL) as a data task with it_data_completion on
+ * @session and waits for it (60 s). @c is initialised here; clear it with
+ * it_completion_clear(). Returns the completed task (release with url_session_task_unref). */
+UrlSessionTask *it_fetch(UrlSession *session, const char *url, UrlRequest *request,
+                         ItCompletion *c);
 
 /* Asserts @error is set with @code; prints the error otherwise. */
 #define it_assert_error_code(error, code)                                                          \

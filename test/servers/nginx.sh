@@ -27,11 +27,16 @@
 #   /slow/NAME?rate=R        like /files/NAME, sent at R bytes per second (nginx size
 #                            syntax, default 256k)
 #   /status/NNN              answers with status NNN and a short body
+#   /gzip/NAME               like /files/NAME, gzip-encoded when the client accepts it
+#   /encoded/ENC/NAME        the docroot file NAME as is, labelled Content-Encoding: ENC
+#                            (ENC: br, zstd, deflate, gzip); tests put precompressed files
+#                            in the docroot
 set -euo pipefail
 
 ECHO_MODULE=/usr/lib/nginx/modules/ngx_http_echo_module.so
 STATUS_CODES="200 201 202 203 204 206 304 400 401 403 404 405 408 409 410 413 418 429 500 501 502 503 504"
 REDIRECT_CODES="301 302 303 307 308"
+ENCODINGS="br zstd deflate gzip"
 
 die() {
     echo "nginx.sh: $*" >&2
@@ -186,7 +191,24 @@ write_locations() {
         location = /redirect/loop {
             return 302 /redirect/loop;
         }
+        location /gzip/ {
+            alias $dir/www/;
+            gzip on;
+            gzip_types *;
+            gzip_min_length 1;
+            gzip_http_version 1.0;
+        }
 EOF
+    for code in $ENCODINGS; do
+        cat <<EOF
+        location /encoded/$code/ {
+            alias $dir/www/;
+            types { }
+            default_type application/octet-stream;
+            add_header Content-Encoding $code;
+        }
+EOF
+    done
     for code in $REDIRECT_CODES; do
         cat <<EOF
         location = /redirect/$code {

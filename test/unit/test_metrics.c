@@ -43,6 +43,10 @@ static UrlTaskMetrics *make_metrics(void)
     url__transaction_metrics_set_byte_count(t, URL_BYTES_REQUEST_BODY, 0);
     url__transaction_metrics_set_byte_count(t, URL_BYTES_RESPONSE_HEADER, 230);
     url__transaction_metrics_set_byte_count(t, URL_BYTES_RESPONSE_BODY, 5000000000);
+    url__transaction_metrics_set_byte_count(t, URL_BYTES_RESPONSE_BODY_AFTER_DECODING, 9000000000);
+    url__transaction_metrics_set_fetch_type(t, URL_FETCH_TYPE_NETWORK_LOAD);
+    url__transaction_metrics_set_proxy_connection(t, true);
+    url__transaction_metrics_set_tls(t, "TLSv1.3", "TLS_AES_128_GCM_SHA256");
 
     t = url__task_metrics_add_transaction(metrics);
     url__transaction_metrics_set_url(t, "https://example.com/new\"q\"\\b\x01\n\t\xc3\xa9\xff");
@@ -59,6 +63,8 @@ static const char expected_json[] =
     "{\"url\":\"https://example.com/old\",\"status\":301,\"protocol\":\"h2\","
     "\"reused_connection\":false,\"remote_address\":\"2001:db8::1\",\"remote_port\":443,"
     "\"local_address\":\"2001:db8::2\",\"local_port\":50000,"
+    "\"fetch_type\":\"network-load\",\"proxy_connection\":true,"
+    "\"tls_protocol_version\":\"TLSv1.3\",\"tls_cipher_suite\":\"TLS_AES_128_GCM_SHA256\","
     "\"fetch_start\":1700000000.250000,\"domain_lookup_start\":1700000000.260000,"
     "\"domain_lookup_end\":1700000000.270000,\"connect_start\":1700000000.280000,"
     "\"secure_connection_start\":1700000000.290000,\"secure_connection_end\":1700000000.300000,"
@@ -66,16 +72,20 @@ static const char expected_json[] =
     "\"request_end\":1700000000.330000,\"response_start\":1700000000.340000,"
     "\"response_end\":1700000000.350000,"
     "\"request_header_bytes\":120,\"request_body_bytes\":0,\"response_header_bytes\":230,"
-    "\"response_body_bytes\":5000000000},"
+    "\"response_body_bytes\":5000000000,\"request_body_bytes_before_encoding\":0,"
+    "\"response_body_bytes_after_decoding\":9000000000},"
     "{\"url\":\"https://example.com/new\\\"q\\\"\\\\b\\u0001\\n\\t\xc3\xa9\\ufffd\","
     "\"status\":200,\"protocol\":null,\"reused_connection\":true,\"remote_address\":null,"
     "\"remote_port\":0,\"local_address\":null,\"local_port\":0,"
+    "\"fetch_type\":\"unknown\",\"proxy_connection\":false,"
+    "\"tls_protocol_version\":null,\"tls_cipher_suite\":null,"
     "\"fetch_start\":1700000001.000000,\"domain_lookup_start\":null,\"domain_lookup_end\":null,"
     "\"connect_start\":null,\"secure_connection_start\":null,\"secure_connection_end\":null,"
     "\"connect_end\":null,\"request_start\":null,\"request_end\":null,\"response_start\":null,"
     "\"response_end\":1700000001.750000,"
     "\"request_header_bytes\":0,\"request_body_bytes\":0,\"response_header_bytes\":0,"
-    "\"response_body_bytes\":0}"
+    "\"response_body_bytes\":0,\"request_body_bytes_before_encoding\":0,"
+    "\"response_body_bytes_after_decoding\":0}"
     "]}";
 
 static void test_json_is_exact(void)
@@ -159,11 +169,22 @@ static void test_getters(void)
                       1700000000.25);
     g_assert_cmpint(url_transaction_metrics_get_byte_count(t, URL_BYTES_RESPONSE_BODY), ==,
                     5000000000);
+    g_assert_cmpint(
+        url_transaction_metrics_get_byte_count(t, URL_BYTES_RESPONSE_BODY_AFTER_DECODING), ==,
+        9000000000);
+    g_assert_cmpint(url_transaction_metrics_get_fetch_type(t), ==, URL_FETCH_TYPE_NETWORK_LOAD);
+    g_assert_true(url_transaction_metrics_is_proxy_connection(t));
+    g_assert_cmpstr(url_transaction_metrics_get_tls_protocol_version(t), ==, "TLSv1.3");
+    g_assert_cmpstr(url_transaction_metrics_get_tls_cipher_suite(t), ==, "TLS_AES_128_GCM_SHA256");
 
     t = url_task_metrics_get_transaction(metrics, 1);
     g_assert_true(url_transaction_metrics_is_reused_connection(t));
     g_assert_null(url_transaction_metrics_get_network_protocol_name(t));
     g_assert_null(url_transaction_metrics_get_remote_address(t, NULL));
+    g_assert_cmpint(url_transaction_metrics_get_fetch_type(t), ==, URL_FETCH_TYPE_UNKNOWN);
+    g_assert_false(url_transaction_metrics_is_proxy_connection(t));
+    g_assert_null(url_transaction_metrics_get_tls_protocol_version(t));
+    g_assert_null(url_transaction_metrics_get_tls_cipher_suite(t));
     g_assert_cmpfloat(url_transaction_metrics_get_timing(t, URL_TIMING_CONNECT_START), ==, 0);
 
     const UrlTaskMetrics *borrowed = metrics;
