@@ -6,10 +6,11 @@
 #   scripts/install-deps.sh --check  exit 1 and name what is missing, install nothing
 #
 # Idempotent and quiet: when everything is installed it prints one line and touches
-# nothing; `apt-get update` runs only when a package is missing. nginx-light's package
-# starts (and enables) a system nginx on port 80 on some systems; the tests run their own
-# nginx on free loopback ports, so a system nginx this script installed is stopped and
-# disabled again.
+# nothing; `apt-get update` runs only when a package is missing. Some packages start and
+# enable a system daemon (nginx-light: an nginx on port 80; unbound: a resolver on port
+# 53). The tests run their own, so while apt-get runs a policy-rc.d keeps daemons from
+# starting, and the services of packages this run installed are disabled (and stopped,
+# should one have started) afterwards. See SERVICE_PACKAGES.
 set -euo pipefail
 
 # The one list of what the project needs. Add a package here, with its job.
@@ -36,6 +37,8 @@ PACKAGES=(
     python3-setuptools
     lua5.4              # bindings/lua tests
     liblua5.4-dev       # bindings/lua
+    unbound             # test/netlab: DNS64 and the lab's zones
+    tayga               # test/netlab: NAT64
     brotli              # test_decoding: br-compressed responses
     zstd                # test_decoding: zstd-compressed responses
 )
@@ -76,40 +79,60 @@ as_root() {
     fi
 }
 
-# The pid of the system nginx's master process, from its pid file, if it runs.
-system_nginx_pid() {
+# pid_from_file FILE PATTERN: the pid in FILE if that process runs and its command line
+# matches PATTERN (pids are reused).
+pid_from_file() {
     local pid
-    [ -r /run/nginx.pid ] || return 1
-    pid=$(cat /run/nginx.pid 2>/dev/null) || return 1
+    [ -r "$1" ] || return 1
+    pid=$(cat "$1" 2>/dev/null) || return 1
     [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q '^nginx: master' || return 1
+    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$2" || return 1
     printf '%s\n' "$pid"
 }
 
-# Stop and disable the nginx service the package just started. Only that one: an nginx
-# the administrator ran before is not ours to stop.
-stop_system_nginx() {
-    local pid
+# stop_service NAME PIDFILE PATTERN: disable and stop the system service NAME that a
+# package installed by this run started or enabled. PIDFILE ("-" for none) and PATTERN
+# find a daemon that is left over.
+stop_service() {
+    local name=$1 pidfile=$2 pattern=$3 pid
     if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
-        as_root systemctl disable --now --quiet nginx.service 2>/dev/null || true
+        as_root systemctl disable --now --quiet "$name.service" 2>/dev/null || true
     else
         if command -v update-rc.d >/dev/null 2>&1; then
-            as_root update-rc.d nginx disable >/dev/null 2>&1 || true
+            as_root update-rc.d "$name" disable >/dev/null 2>&1 || true
         fi
-        if [ -x /etc/init.d/nginx ]; then
-            as_root /etc/init.d/nginx stop >/dev/null 2>&1 || true
+        if [ -x "/etc/init.d/$name" ]; then
+            as_root "/etc/init.d/$name" stop >/dev/null 2>&1 || true
         fi
     fi
-    if pid=$(system_nginx_pid); then
-        as_root kill -QUIT "$pid" 2>/dev/null || true
+    [ "$pidfile" != - ] || return 0
+    if pid=$(pid_from_file "$pidfile" "$pattern"); then
+        as_root kill -TERM "$pid" 2>/dev/null || true
         for _ in $(seq 1 50); do
             kill -0 "$pid" 2>/dev/null || break
             sleep 0.1
         done
     fi
-    if pid=$(system_nginx_pid); then
-        die "the system nginx (pid $pid) is still running; stop it: it is not needed"
+    if pid=$(pid_from_file "$pidfile" "$pattern"); then
+        die "the system $name (pid $pid) is still running; stop it: the tests run their own"
     fi
+}
+
+# Packages whose maintainer scripts start and enable a system daemon the project does
+# not want: the tests run their own nginx (and, in the network lab, their own unbound and
+# tayga) in private directories and namespaces. package:service:pidfile:cmdline pattern
+SERVICE_PACKAGES=(
+    "nginx-light:nginx:/run/nginx.pid:^nginx: master"
+    "unbound:unbound:/run/unbound.pid:unbound"
+    "tayga:tayga:-:tayga"
+)
+
+POLICY_RC_D=/usr/sbin/policy-rc.d
+made_policy=no
+apt_log=""
+cleanup() {
+    [ "$made_policy" = no ] || as_root rm -f "$POLICY_RC_D"
+    [ -z "$apt_log" ] || rm -f "$apt_log"
 }
 
 main() {
@@ -127,7 +150,7 @@ main() {
 
     command -v dpkg-query >/dev/null 2>&1 || die "this script is for Debian 12 (dpkg not found)"
 
-    local missing nginx_was_missing=no
+    local missing entry package rest
     mapfile -t missing < <(missing_packages)
     if [ "${#missing[@]}" -eq 0 ]; then
         log "all ${#PACKAGES[@]} packages are installed"
@@ -138,12 +161,25 @@ main() {
         return 1
     fi
 
-    is_installed nginx-light || nginx_was_missing=yes
+    # The daemons' packages this run installs; their services are stopped afterwards.
+    local new_services=()
+    for entry in "${SERVICE_PACKAGES[@]}"; do
+        package=${entry%%:*}
+        rest=${entry#*:}
+        is_installed "$package" || new_services+=("$rest")
+    done
+
     log "installing ${missing[*]}"
-    local apt_log
+    trap cleanup EXIT
     apt_log=$(mktemp "${TMPDIR:-/tmp}/install-deps.XXXXXX")
-    # shellcheck disable=SC2064 # expand now: the path is fixed
-    trap "rm -f '$apt_log'" EXIT
+    # Keep maintainer scripts from starting daemons at all (invoke-rc.d and
+    # deb-systemd-invoke ask policy-rc.d); an existing policy is left as it is.
+    if [ ! -e "$POLICY_RC_D" ]; then
+        printf '#!/bin/sh\n# made by liburlsession scripts/install-deps.sh for one apt-get run\nexit 101\n' |
+            as_root tee "$POLICY_RC_D" >/dev/null
+        as_root chmod 755 "$POLICY_RC_D"
+        made_policy=yes
+    fi
     if ! as_root apt-get update -qq >"$apt_log" 2>&1; then
         cat "$apt_log" >&2
         die "apt-get update failed"
@@ -157,9 +193,12 @@ main() {
     mapfile -t missing < <(missing_packages)
     [ "${#missing[@]}" -eq 0 ] || die "still missing after apt-get install: ${missing[*]}"
 
-    if [ "$nginx_was_missing" = yes ]; then
-        stop_system_nginx
-    fi
+    # Started anyway (a policy that allowed it) or enabled for the next boot: undo.
+    local service pidfile pattern
+    for entry in "${new_services[@]}"; do
+        IFS=: read -r service pidfile pattern <<<"$entry"
+        stop_service "$service" "$pidfile" "$pattern"
+    done
     log "done"
 }
 
