@@ -3,7 +3,7 @@
 # pushing.
 #
 #   scripts/test.sh             everything below
-#   scripts/test.sh --no-asan   skip steps 4 and 5 (a quicker local round)
+#   scripts/test.sh --no-asan   skip steps 4, 5, 7 and 8 (a quicker local round)
 #
 #   1. scripts/install-deps.sh            install missing Debian packages
 #   2. build/                             configure and build (RelWithDebInfo)
@@ -12,6 +12,8 @@
 #                                         without the Python and Lua bindings
 #   5. ctest in build-asan/               the C tests again under ASan+UBSan (leaks included)
 #   6. scripts/check-format.sh            clang-format on every tracked .c and .h
+#   7. test/fuzz/run.sh 20                each libFuzzer target for 20 s (build-fuzz/, clang)
+#   8. test/reliability/run-tsan.sh       the threading tests under TSan (build-tsan/)
 #
 # A failing step does not stop the others (except that tests need their build); the exit
 # status is non-zero when any step failed, and a summary ends the output. Logs of the
@@ -137,6 +139,13 @@ main() {
     fi
 
     step "formatting (scripts/check-format.sh)" scripts/check-format.sh || true
+
+    if [ "$asan" = yes ]; then
+        step "fuzzers (test/fuzz/run.sh 20)" test/fuzz/run.sh 20 || true
+        step "TSan (test/reliability/run-tsan.sh)" test/reliability/run-tsan.sh || true
+    else
+        skip "fuzzers and TSan" "--no-asan"
+    fi
 
     banner "summary ($(($(date +%s) - started))s)"
     local line
