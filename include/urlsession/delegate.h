@@ -85,8 +85,17 @@ typedef struct UrlSessionDelegate {
     void (*data_did_become_download_task)(UrlSession *session, UrlSessionTask *data_task,
                                           UrlSessionTask *download_task, void *delegate_data);
 
+    /* Downloads that continue from resume data. */
+    /** The server answered the resumed request: @file_offset is where the body continues
+     * (0 when the download had to start again: the server ignored the range or the
+     * resource changed), @expected_total_bytes the whole size or -1. Runs before the
+     * first download_did_write_data. */
+    void (*download_did_resume_at_offset)(UrlSession *session, UrlSessionTask *task,
+                                          int64_t file_offset, int64_t expected_total_bytes,
+                                          void *delegate_data);
+
     /** Room for callbacks of later versions; leave zero. */
-    void (*reserved[23])(void);
+    void (*reserved[22])(void);
 } UrlSessionDelegate;
 
 /**

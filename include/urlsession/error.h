@@ -120,6 +120,23 @@ URL_API const char *url_error_get_message(const UrlError *error);
 URL_API const char *url_error_get_failing_url(const UrlError *error);
 
 /**
+ * url_error_get_resume_data:
+ * @error: an error
+ * @length: (out) (optional): the blob's length in bytes, 0 when there is none
+ *
+ * A download that was cancelled with url_session_task_cancel_by_producing_resume_data(),
+ * or that failed in mid-body (connection lost, timeout) after a response with an ETag or
+ * Last-Modified validator, carries resume data: pass it to
+ * url_session_download_task_with_resume_data() to continue where it stopped. The partial
+ * file stays in the download directory until then (see url_session_discard_resume_data()).
+ *
+ * Returns: (transfer none) (nullable): the resume data, valid while @error lives; copy it
+ *   to keep it; NULL when the error has none
+ * Thread: any
+ */
+URL_API const void *url_error_get_resume_data(const UrlError *error, size_t *length);
+
+/**
  * url_error_code_describe:
  * @code: an error code
  *

@@ -151,12 +151,58 @@ URL_API UrlSessionTask *url_session_data_task_with_completion(UrlSession *sessio
  *
  * Creates a download task: the body streams to a temporary file in the configuration's
  * download directory, reported by download_did_write_data and handed over in
- * download_did_finish_downloading_to. A failed or cancelled download leaves no file.
+ * download_did_finish_downloading_to. A failed or cancelled download leaves no file,
+ * unless its error carries resume data (url_error_get_resume_data()): then the partial
+ * file stays for url_session_download_task_with_resume_data().
  *
  * Returns: (transfer full) (nullable): as url_session_data_task()
  * Thread: any
  */
 URL_API UrlSessionTask *url_session_download_task(UrlSession *session, UrlRequest *request);
+
+/**
+ * url_session_download_task_with_resume_data:
+ * @session: the session; it must use the download directory the resume data came from
+ * @resume_data: (transfer none): a blob from url_error_get_resume_data() or from
+ *   url_session_task_cancel_by_producing_resume_data()
+ * @length: its length in bytes
+ * @error: (out) (optional): why the blob cannot be used
+ *
+ * Creates a download task that continues an interrupted download: a GET of the same URL
+ * with `Range: bytes=OFFSET-` and `If-Range` set to the validator the first response had.
+ * When the server answers 206 the body is appended to the partial file and
+ * download_did_resume_at_offset reports OFFSET; when it answers 200 (it ignores ranges,
+ * or the resource changed) the download starts again from byte 0 and
+ * download_did_resume_at_offset reports 0. A partial file that has gone makes it start
+ * from 0 too.
+ *
+ * Returns: (transfer full) (nullable): a new suspended download task, or NULL with
+ *   @error set to URL_ERROR_CANNOT_DECODE_RAW_DATA when the blob is not liburlsession
+ *   resume data, is of an unknown version, is corrupt (checksum), or names a partial file
+ *   outside this session's download directory
+ * Thread: any
+ */
+URL_API UrlSessionTask *url_session_download_task_with_resume_data(UrlSession *session,
+                                                                   const void *resume_data,
+                                                                   size_t length, UrlError **error);
+
+/**
+ * url_session_discard_resume_data:
+ * @session: the session whose download directory holds the partial file
+ * @resume_data: (transfer none): resume data that will not be used
+ * @length: its length in bytes
+ *
+ * Removes the partial file that @resume_data refers to. Resume data keeps its partial
+ * file in the download directory until a task resumes it (the task then owns the file)
+ * or until this call; the library never removes it on its own, since the application may
+ * store resume data across runs.
+ *
+ * Returns: true when the file was removed; false when the blob is unusable or the file
+ *   was already gone
+ * Thread: any
+ */
+URL_API bool url_session_discard_resume_data(UrlSession *session, const void *resume_data,
+                                             size_t length);
 
 /**
  * url_session_download_task_with_completion:

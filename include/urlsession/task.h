@@ -62,6 +62,34 @@ URL_API void url_session_task_suspend(UrlSessionTask *task);
 URL_API void url_session_task_cancel(UrlSessionTask *task);
 
 /**
+ * UrlResumeDataCallback:
+ * @resume_data: (nullable): the resume data, valid for the call only; NULL when the task
+ *   cannot be resumed (not a download, no ETag or Last-Modified, not a GET, or already
+ *   completed)
+ *
+ * Runs once on the session's delegate queue, just before the task's did_complete (or
+ * completion handler).
+ */
+typedef void (*UrlResumeDataCallback)(UrlSessionTask *task, const void *resume_data, size_t length,
+                                      void *user_data);
+
+/**
+ * url_session_task_cancel_by_producing_resume_data:
+ * @callback: receives the resume data
+ * @user_data: passed to @callback
+ *
+ * Cancels a download task like url_session_task_cancel() and keeps what it downloaded:
+ * the partial file stays in the download directory, and @callback receives resume data
+ * for url_session_download_task_with_resume_data(). The task completes with
+ * URL_ERROR_CANCELLED, an error that carries the same resume data.
+ *
+ * Thread: any
+ */
+URL_API void url_session_task_cancel_by_producing_resume_data(UrlSessionTask *task,
+                                                              UrlResumeDataCallback callback,
+                                                              void *user_data);
+
+/**
  * url_session_task_wait:
  * @timeout_seconds: < 0 waits for ever
  *

@@ -10,6 +10,7 @@ struct UrlError {
     UrlErrorCode code;
     char *message; /* never NULL */
     char *failing_url;
+    GBytes *resume_data; /* downloads that can be resumed */
 };
 
 typedef struct {
@@ -202,7 +203,34 @@ void url_error_unref(UrlError *error)
         return;
     g_free(error->message);
     g_free(error->failing_url);
+    if (error->resume_data)
+        g_bytes_unref(error->resume_data);
     g_free(error);
+}
+
+UrlError *url__error_with_resume_data(const UrlError *error, GBytes *resume_data)
+{
+    UrlError *copy = g_new0(UrlError, 1);
+    copy->ref_count = 1;
+    copy->code = error->code;
+    copy->message = g_strdup(error->message);
+    copy->failing_url = g_strdup(error->failing_url);
+    copy->resume_data = resume_data ? g_bytes_ref(resume_data) : NULL;
+    return copy;
+}
+
+const void *url_error_get_resume_data(const UrlError *error, size_t *length)
+{
+    if (length != NULL)
+        *length = 0;
+    g_return_val_if_fail(error != NULL, NULL);
+    if (error->resume_data == NULL)
+        return NULL;
+    gsize size = 0;
+    const void *data = g_bytes_get_data(error->resume_data, &size);
+    if (length != NULL)
+        *length = size;
+    return data;
 }
 
 UrlErrorCode url_error_get_code(const UrlError *error)

@@ -21,4 +21,7 @@ void url__error_set(UrlError **out, UrlErrorCode code, const char *format, ...) 
  * word NULL, unquoted. g_free() it. */
 char *url__error_quote(const char *text);
 
+/* A copy of @error carrying @resume_data (a reference is taken). */
+UrlError *url__error_with_resume_data(const UrlError *error, GBytes *resume_data);
+
 #endif

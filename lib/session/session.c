@@ -6,8 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "http/network_thread.h"
+#include "session/error.h"
 #include "session/request.h"
+#include "session/resume_data.h"
 #include "session/task.h"
 
 static void session_task_done(CURL *easy, CURLcode result, void *data)
@@ -273,6 +277,49 @@ UrlSessionTask *url_session_data_task_with_completion(UrlSession *session, UrlRe
 UrlSessionTask *url_session_download_task(UrlSession *session, UrlRequest *request)
 {
     return make_task(session, URL_TASK_KIND_DOWNLOAD, request);
+}
+
+UrlSessionTask *url_session_download_task_with_resume_data(UrlSession *session,
+                                                           const void *resume_data, size_t length,
+                                                           UrlError **error)
+{
+    g_return_val_if_fail(session != NULL, NULL);
+    UrlResumeData *resume = url__resume_data_decode(
+        resume_data, length, session->configuration->download_directory, error);
+    if (resume == NULL)
+        return NULL;
+    UrlRequest *request = url_request_new(resume->url);
+    if (request == NULL) {
+        url__error_set(error, URL_ERROR_CANNOT_DECODE_RAW_DATA,
+                       "unusable resume data: its URL is refused");
+        url__resume_data_free(resume);
+        return NULL;
+    }
+    /* A partial file that is gone or shorter than recorded cannot be continued: the
+     * download starts again from 0 (in a file of the same name). */
+    GStatBuf st;
+    if (g_stat(resume->path, &st) != 0 || (int64_t)st.st_size < resume->offset)
+        resume->offset = 0;
+    UrlSessionTask *task = make_task(session, URL_TASK_KIND_DOWNLOAD, request);
+    url_request_unref(request);
+    if (task == NULL) {
+        url__resume_data_free(resume);
+        return NULL;
+    }
+    task->resume_from = resume;
+    return task;
+}
+
+bool url_session_discard_resume_data(UrlSession *session, const void *resume_data, size_t length)
+{
+    g_return_val_if_fail(session != NULL, false);
+    UrlResumeData *resume = url__resume_data_decode(
+        resume_data, length, session->configuration->download_directory, NULL);
+    if (resume == NULL)
+        return false;
+    bool removed = g_unlink(resume->path) == 0;
+    url__resume_data_free(resume);
+    return removed;
 }
 
 UrlSessionTask *url_session_download_task_with_completion(UrlSession *session, UrlRequest *request,

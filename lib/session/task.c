@@ -54,6 +54,7 @@ void url_session_task_unref(UrlSessionTask *task)
     url_response_unref(task->response);
     url_error_unref(task->error);
     url_task_metrics_unref(task->metrics);
+    url__resume_data_free(task->resume_from);
     g_free(task->description);
     g_mutex_clear(&task->lock);
     g_cond_clear(&task->completed_cond);
@@ -110,6 +111,41 @@ void url_session_task_cancel(UrlSessionTask *task)
     g_mutex_unlock(&task->lock);
     if (first)
         post_state_change(task, url__task_net_cancel);
+}
+
+typedef struct {
+    UrlResumeDataCallback callback;
+    void *user_data;
+} LateResumeCallback;
+
+static void run_late_resume_callback(UrlSessionTask *task, void *payload)
+{
+    LateResumeCallback *late = payload;
+    late->callback(task, NULL, 0, late->user_data);
+}
+
+void url_session_task_cancel_by_producing_resume_data(UrlSessionTask *task,
+                                                      UrlResumeDataCallback callback,
+                                                      void *user_data)
+{
+    g_return_if_fail(task != NULL);
+    g_mutex_lock(&task->lock);
+    /* The callback runs with the completion (task_delivery.c); a task that completed, or
+     * was already asked, answers NULL on its own. */
+    bool take = !task->completion_delivered && !task->produce_resume_data;
+    if (take) {
+        task->produce_resume_data = true;
+        task->resume_data_callback = callback;
+        task->resume_data_user_data = user_data;
+    }
+    g_mutex_unlock(&task->lock);
+    if (!take && callback) {
+        LateResumeCallback *late = g_new(LateResumeCallback, 1);
+        late->callback = callback;
+        late->user_data = user_data;
+        url__task_post_event(task, run_late_resume_callback, late, g_free);
+    }
+    url_session_task_cancel(task);
 }
 
 /* Waits by running the manual queue on this thread: its callbacks can only run here.

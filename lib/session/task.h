@@ -13,6 +13,7 @@
 
 #include "http/timer.h"
 #include "http/transfer.h"
+#include "session/resume_data.h"
 #include "session/session.h"
 
 /* Network-thread-only state of a running task. */
@@ -34,6 +35,8 @@ typedef struct {
     bool awaiting_decision;    /* a redirect, delayed-request or body-stream answer */
     bool awaiting_disposition; /* data_did_receive_response's answer */
     bool stream_blocked;
+    bool resume_decided;  /* a resumed download's final response arrived */
+    bool resume_mismatch; /* ... and it was a 206 for another range */
     /* A redirect response being read, until its transfer ends. */
     UrlResponse *redirect_response;
     GByteArray *redirect_body;
@@ -61,6 +64,10 @@ typedef struct {
     int write_errno;
     UrlErrorCode file_failure; /* CANNOT_CREATE_FILE or CANNOT_WRITE_TO_FILE, once failed */
     int64_t written;
+    /* A resumed download: the partial file and where the body continues in it (0: the
+     * download starts again). Set on the network thread before the first write. */
+    char *resume_path;
+    int64_t resume_offset;
 } UrlTaskDelivery;
 
 struct UrlSessionTask {
@@ -86,6 +93,13 @@ struct UrlSessionTask {
     char *description;
     float priority;
     double earliest_begin_date;
+    /* url_session_task_cancel_by_producing_resume_data() */
+    bool produce_resume_data;
+    UrlResumeDataCallback resume_data_callback;
+    void *resume_data_user_data;
+    /* url_session_download_task_with_resume_data(): set at creation, then read on the
+     * network thread only. */
+    UrlResumeData *resume_from;
 
     gint64 bytes_received; /* g_atomic_pointer-free: read with task_atomic_get */
     gint64 bytes_sent;

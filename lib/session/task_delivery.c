@@ -109,6 +109,7 @@ void url__task_delivery_clear(UrlSessionTask *task)
     if (d->path)
         g_unlink(d->path);
     g_free(d->path);
+    g_free(d->resume_path);
     g_mutex_clear(&d->lock);
 }
 
@@ -175,6 +176,55 @@ static UrlErrorCode open_temp_file(UrlSessionTask *task)
     return 0;
 }
 
+/* The file the body goes to: for a resumed download its partial file, cut to where the
+ * body continues (0 when it starts again); otherwise a new temporary file. */
+static UrlErrorCode open_download_file(UrlSessionTask *task)
+{
+    UrlTaskDelivery *d = &task->delivery;
+    if (d->resume_path == NULL)
+        return open_temp_file(task);
+    int fd = open(d->resume_path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    if (fd < 0 || ftruncate(fd, d->resume_offset) != 0 ||
+        lseek(fd, 0, SEEK_END) != (off_t)d->resume_offset) {
+        d->write_errno = errno;
+        d->file_failure = URL_ERROR_CANNOT_OPEN_FILE;
+        if (fd >= 0)
+            close(fd);
+        return d->file_failure;
+    }
+    d->fd = fd;
+    d->path = g_steal_pointer(&d->resume_path);
+    d->written = d->resume_offset;
+    return 0;
+}
+
+/* Resume data for a download that stopped in mid-body, or NULL: it needs a GET whose
+ * response (200 or 206) had a validator, bytes in the file, and either a cancel that asked
+ * for resume data or a failure of the connection. Called with task->lock held. */
+static GBytes *resume_data_for(UrlSessionTask *task)
+{
+    UrlTaskDelivery *d = &task->delivery;
+    UrlErrorCode code = task->error ? url_error_get_code(task->error) : 0;
+    bool wanted = task->produce_resume_data || code == URL_ERROR_NETWORK_CONNECTION_LOST ||
+                  code == URL_ERROR_TIMED_OUT;
+    if (!wanted || d->path == NULL || d->written <= 0 || d->file_failure != 0 ||
+        task->response == NULL || strcmp(task->current_request->method, "GET") != 0)
+        return NULL;
+    int status = url_response_get_status_code(task->response);
+    const char *etag = url_response_get_header(task->response, "ETag");
+    const char *last_modified = url_response_get_header(task->response, "Last-Modified");
+    if ((status != 200 && status != 206) || (etag == NULL && last_modified == NULL))
+        return NULL;
+    UrlResumeData resume = {
+        .url = task->current_request->url,
+        .path = d->path,
+        .offset = d->written,
+        .etag = (char *)etag,
+        .last_modified = (char *)last_modified,
+    };
+    return url__resume_data_encode(&resume);
+}
+
 static bool write_all(int fd, const guint8 *data, size_t length)
 {
     while (length > 0) {
@@ -238,7 +288,7 @@ static void write_pending(UrlSessionTask *task)
     UrlTaskDelivery *d = &task->delivery;
     GByteArray *chunk = take_pending(d);
     if (d->file_failure == 0 && chunk->len > 0) {
-        UrlErrorCode failure = d->fd < 0 ? open_temp_file(task) : 0;
+        UrlErrorCode failure = d->fd < 0 ? open_download_file(task) : 0;
         if (failure == 0 && !write_all(d->fd, chunk->data, chunk->len)) {
             d->write_errno = errno;
             failure = d->file_failure = URL_ERROR_CANNOT_WRITE_TO_FILE;
@@ -310,7 +360,15 @@ static void run_completion(UrlSessionTask *task, void *unused)
     UrlError *error = task->error ? url_error_ref(task->error) : NULL;
     UrlResponse *response = task->response ? url_response_ref(task->response) : NULL;
     UrlTaskMetrics *metrics = task->metrics ? url_task_metrics_ref(task->metrics) : NULL;
+    UrlResumeDataCallback resume_callback = task->resume_data_callback;
+    task->resume_data_callback = NULL;
     g_mutex_unlock(&task->lock);
+
+    if (resume_callback) {
+        size_t resume_length = 0;
+        const void *resume_data = error ? url_error_get_resume_data(error, &resume_length) : NULL;
+        resume_callback(task, resume_data, resume_length, task->resume_data_user_data);
+    }
 
     const char *location = error == NULL ? d->path : NULL;
     if (location && !task->download_completion && delegate->download_did_finish_downloading_to)
@@ -352,7 +410,7 @@ static void finalize_download(UrlSessionTask *task)
     bool failed = task->error != NULL;
     g_mutex_unlock(&task->lock);
     if (!failed && d->file_failure == 0 && d->fd < 0)
-        open_temp_file(task); /* an empty body is still a file */
+        open_download_file(task); /* an empty body is still a file */
     if (d->fd >= 0) {
         if (close(d->fd) != 0 && d->file_failure == 0) {
             d->write_errno = errno;
@@ -367,6 +425,19 @@ static void finalize_download(UrlSessionTask *task)
         task->error = error;
         g_mutex_unlock(&task->lock);
         failed = true;
+    }
+    if (failed) {
+        /* A resumable download keeps its partial file; the resume data names it. */
+        g_mutex_lock(&task->lock);
+        GBytes *resume_data = resume_data_for(task);
+        if (resume_data) {
+            UrlError *with_data = url__error_with_resume_data(task->error, resume_data);
+            url_error_unref(task->error);
+            task->error = with_data;
+            g_bytes_unref(resume_data);
+            g_clear_pointer(&d->path, g_free);
+        }
+        g_mutex_unlock(&task->lock);
     }
     if (failed && d->path) {
         g_unlink(d->path);

@@ -210,6 +210,67 @@ static void accept_final_response(UrlSessionTask *task, UrlResponse *response)
     }
 }
 
+typedef struct {
+    int64_t offset, expected;
+} ResumeEvent;
+
+static void run_resume_event(UrlSessionTask *task, void *payload)
+{
+    ResumeEvent *event = payload;
+    const UrlSessionDelegate *delegate = delegate_of(task);
+    if (delegate->download_did_resume_at_offset)
+        delegate->download_did_resume_at_offset(task->session, task, event->offset, event->expected,
+                                                task->session->delegate_data);
+}
+
+/* The first byte of a 206's Content-Range ("bytes 100-199/200"), and its total (-1 for
+ * "*"); false when absent or malformed. */
+static bool content_range(const UrlResponse *response, int64_t *first, int64_t *total)
+{
+    const char *value = url_response_get_header(response, "Content-Range");
+    gint64 start = 0, end = 0;
+    char size[32] = "";
+    if (value == NULL || sscanf(value, "bytes %" G_GINT64_FORMAT "-%" G_GINT64_FORMAT "/%31s",
+                                &start, &end, size) != 3)
+        return false;
+    *first = start;
+    *total = strcmp(size, "*") == 0 ? -1 : g_ascii_strtoll(size, NULL, 10);
+    return true;
+}
+
+/* A resumed download's answer: a 206 at the recorded offset continues the partial file;
+ * anything else (200 because the server ignores ranges or If-Range found the resource
+ * changed, an error status) starts the file again from 0. */
+static void decide_resume(UrlSessionTask *task, int status, UrlResponse *response)
+{
+    UrlResumeData *resume = task->resume_from;
+    UrlTaskDelivery *d = &task->delivery;
+    task->net.resume_decided = true;
+    int64_t offset = 0, first = -1, total = -1;
+    int64_t length = url_response_get_expected_content_length(response);
+    if (status == 206) {
+        if (!content_range(response, &first, &total) || first != resume->offset) {
+            task->net.resume_mismatch = true; /* the body is refused in on_body */
+            return;
+        }
+        offset = resume->offset;
+    } else {
+        total = length;
+    }
+    if (total < 0 && length >= 0)
+        total = offset + length;
+    g_free(d->resume_path);
+    d->resume_path = g_strdup(resume->path);
+    d->resume_offset = offset;
+    url__task_counter_set(&task->expected_to_receive, total);
+    if (status == 200 || status == 206) {
+        ResumeEvent *event = g_new(ResumeEvent, 1);
+        event->offset = offset;
+        event->expected = total;
+        url__task_post_event(task, run_resume_event, event, g_free);
+    }
+}
+
 static void on_response(void *owner, UrlTransfer *transfer, int status, const char *http_version,
                         UrlHeaderList *headers, const char *url)
 {
@@ -223,6 +284,8 @@ static void on_response(void *owner, UrlTransfer *transfer, int status, const ch
         return;
     }
     accept_final_response(task, response);
+    if (task->resume_from && !task->net.resume_decided)
+        decide_resume(task, status, response);
     url_response_unref(response);
 }
 
@@ -239,6 +302,8 @@ static size_t on_body(void *owner, UrlTransfer *transfer, const char *data, size
     }
     if (net->awaiting_disposition)
         return URL__TRANSFER_PAUSE;
+    if (net->resume_mismatch)
+        return 0; /* curl ends the transfer; see url__task_net_transfer_done */
     if (!url__task_delivery_push(task, data, length, false)) {
         net->paused_by_backpressure = true;
         return URL__TRANSFER_PAUSE;
@@ -316,6 +381,26 @@ static UrlHeaderList *headers_to_send(UrlSessionTask *task, UrlRequest *request)
     return headers;
 }
 
+/* A download continued from resume data asks for the rest, and only if the resource is
+ * still the one the partial file holds (RFC 9110 §13.1.5: If-Range takes a strong ETag or
+ * a date). */
+static void add_resume_headers(UrlSessionTask *task, UrlHeaderList *headers)
+{
+    UrlResumeData *resume = task->resume_from;
+    if (resume == NULL || resume->offset == 0 || task->net.resume_decided)
+        return;
+    char *range = g_strdup_printf("bytes=%" G_GINT64_FORMAT "-", (gint64)resume->offset);
+    url__header_list_remove(headers, "Range");
+    url__header_list_append(headers, "Range", range);
+    g_free(range);
+    bool strong = resume->etag && !g_str_has_prefix(resume->etag, "W/");
+    const char *validator = strong ? resume->etag : resume->last_modified;
+    if (validator) {
+        url__header_list_remove(headers, "If-Range");
+        url__header_list_append(headers, "If-Range", validator);
+    }
+}
+
 static long curl_http_version(UrlHttpVersion version, const char *url)
 {
     switch (version) {
@@ -367,6 +452,7 @@ static void begin_request(UrlSessionTask *task)
 
     url__header_list_free(net->send_headers);
     net->send_headers = headers_to_send(task, request);
+    add_resume_headers(task, net->send_headers);
     g_mutex_lock(&task->lock);
     float priority = task->priority;
     g_mutex_unlock(&task->lock);
@@ -699,7 +785,11 @@ void url__task_net_transfer_done(UrlSessionTask *task, CURLcode code)
 {
     UrlTaskNet *net = &task->net;
     UrlError *error =
-        code == CURLE_OK ? NULL : url__transfer_error(net->transfer, code, net->request->url);
+        net->resume_mismatch
+            ? url__error_newf(URL_ERROR_BAD_SERVER_RESPONSE, net->request->url,
+                              "the server answered the resumed download with another range")
+        : code == CURLE_OK ? NULL
+                           : url__transfer_error(net->transfer, code, net->request->url);
     if (error == NULL)
         /* curl's last progress report may predate the last body bytes. */
         on_progress(task, net->transfer, url__transfer_get_body_sent(net->transfer));

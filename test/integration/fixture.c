@@ -529,6 +529,7 @@ static const char *const event_names[IT_EV_COUNT] = {
     [IT_EV_METRICS] = "did_finish_collecting_metrics",
     [IT_EV_COMPLETE] = "did_complete",
     [IT_EV_BECOME_DOWNLOAD] = "data_did_become_download_task",
+    [IT_EV_RESUME_AT_OFFSET] = "download_did_resume_at_offset",
 };
 
 const char *it_event_name(ItEvent event)
@@ -783,6 +784,17 @@ static void on_data_did_receive_response(UrlSession *session, UrlSessionTask *ta
     url_response_handler_complete(handler, disposition);
 }
 
+static void on_download_did_resume_at_offset(UrlSession *session, UrlSessionTask *task,
+                                             int64_t offset, int64_t expected, void *data)
+{
+    ItRecorder *rec = data;
+    gboolean cancel;
+    ItTaskLog *log = event_begin(rec, task, IT_EV_RESUME_AT_OFFSET, &cancel);
+    log->resume_offset = offset;
+    log->resume_expected = expected;
+    event_end(rec, task, cancel);
+}
+
 static void on_data_did_become_download_task(UrlSession *session, UrlSessionTask *data_task,
                                              UrlSessionTask *download_task, void *data)
 {
@@ -852,6 +864,7 @@ static const UrlSessionDelegate recorder_delegate = {
     .download_did_write_data = on_download_did_write_data,
     .download_did_finish_downloading_to = on_download_did_finish_downloading_to,
     .data_did_become_download_task = on_data_did_become_download_task,
+    .download_did_resume_at_offset = on_download_did_resume_at_offset,
 };
 
 const UrlSessionDelegate *it_recorder_delegate(void)
@@ -957,6 +970,11 @@ char *it_task_log_check_order(const ItTaskLog *log)
                 problem = g_strdup("data_did_receive_response twice or after the body");
             }
             phase = RESPONDED;
+            break;
+        case IT_EV_RESUME_AT_OFFSET:
+            if (phase > RESPONDED) {
+                problem = g_strdup("download_did_resume_at_offset after the body began");
+            }
             break;
         case IT_EV_BECOME_DOWNLOAD:
             if (phase != RESPONDED) {

@@ -77,6 +77,7 @@ typedef enum {
     IT_EV_METRICS,
     IT_EV_COMPLETE,
     IT_EV_BECOME_DOWNLOAD,
+    IT_EV_RESUME_AT_OFFSET,
     IT_EV_COUNT
 } ItEvent;
 
@@ -116,6 +117,8 @@ typedef struct {
     guint64 complete_seq;
     GThread *last_thread;
     guint metrics_redirect_count;
+    /* download_did_resume_at_offset */
+    gint64 resume_offset, resume_expected;
 } ItTaskLog;
 
 typedef struct {

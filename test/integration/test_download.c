@@ -230,6 +230,13 @@ static void test_failure_leaves_nothing(void)
     it_assert_error_code(log->error, URL_ERROR_TIMED_OUT);
     g_assert_cmpuint(log->counts[IT_EV_WRITE_DATA], >=, 1);
     g_assert_cmpuint(log->counts[IT_EV_FINISH_DOWNLOAD], ==, 0);
+    /* nginx sent an ETag: the timed-out download carries resume data, whose partial file
+     * is the only thing left, until the application discards it (test_resume.c). */
+    size_t resume_length = 0;
+    const void *resume = url_error_get_resume_data(log->error, &resume_length);
+    g_assert_nonnull(resume);
+    g_assert_cmpint(it_dir_entry_count(it_download_dir()), ==, 1);
+    g_assert_true(url_session_discard_resume_data(session, resume, resume_length));
     assert_download_dir_empty();
     url_session_task_unref(task);
     url_request_unref(slow);
