@@ -126,15 +126,18 @@ static double soak_seconds(void)
     return seconds > 0 ? seconds : 20;
 }
 
-/* One round: a batch of tasks across the three listeners, a third cancelled at random
- * moments (before resume, right after, or mid-transfer), the session released at the end
- * of every other round. */
+/* One round: a batch of small tasks (some through a redirect) across the three
+ * listeners, about a third cancelled at random moments (before resume, right after, or
+ * mid-flight), and the session invalidated and released. Bodies stay small so that RSS
+ * measures what the churn leaves behind, not heap fragmentation from large bodies. */
 static void soak_round(GRand *rand, guint round, gint *total_tasks)
 {
     static const struct {
         const char *path;
         size_t length;
-    } resources[] = {{"/files/small.txt", 12}, {"/files/1k.bin", 1024}, {"/files/1m.bin", 1048576}};
+    } resources[] = {{"/files/small.txt", 12},
+                     {"/files/1k.bin", 1024},
+                     {"/redirect/302?to=/files/1k.bin", 1024}};
     ItProto proto = (ItProto)(round % IT_PROTO_COUNT);
     UrlSession *session = session_for(proto);
     UrlSessionTask *tasks[SOAK_BATCH];
