@@ -46,9 +46,10 @@ void human_duration(double seconds, char out[HUMAN_UNITS_MAX])
     }
     long total = lround(seconds);
     long hours = total / 3600, minutes = total / 60 % 60, secs = total % 60;
-    if (hours > 0) {
-        snprintf(out, HUMAN_UNITS_MAX, "%ld:%02ld:%02ld", hours, minutes, secs);
-    } else {
-        snprintf(out, HUMAN_UNITS_MAX, "%ld:%02ld", minutes, secs);
-    }
+    /* hours < 100 by the check above, so this fits; the length is checked anyway because
+     * GCC cannot see that bound without optimisation (-Wformat-truncation). */
+    int length = hours > 0 ? snprintf(out, HUMAN_UNITS_MAX, "%ld:%02ld:%02ld", hours, minutes, secs)
+                           : snprintf(out, HUMAN_UNITS_MAX, "%ld:%02ld", minutes, secs);
+    if (length < 0 || length >= HUMAN_UNITS_MAX)
+        snprintf(out, HUMAN_UNITS_MAX, "--:--");
 }
