@@ -2,6 +2,7 @@
 #ifndef URLSESSION_CONFIGURATION_H
 #define URLSESSION_CONFIGURATION_H
 
+#include "path_monitor.h"
 #include "types.h"
 
 #ifdef __cplusplus
@@ -333,6 +334,28 @@ URL_API void url_session_configuration_set_allows_constrained_network_access(
 /** Returns: whether constrained (low data mode) interfaces may be used. Thread: any */
 URL_API bool url_session_configuration_get_allows_constrained_network_access(
     const UrlSessionConfiguration *configuration);
+
+/**
+ * url_session_configuration_set_interface_type:
+ * @interface: an interface name ("wifi0"), shorter than 16 bytes; copied
+ * @type: what the interface is for the session's policy and metrics
+ *
+ * Overrides the type sysfs gives @interface (and URLSESSION_INTERFACE_TYPES): a
+ * cellular interface is expensive and is avoided when cellular access is not allowed.
+ * Thread: any, not concurrently with other calls on @configuration
+ */
+URL_API void url_session_configuration_set_interface_type(UrlSessionConfiguration *configuration,
+                                                          const char *interface,
+                                                          UrlInterfaceType type);
+/**
+ * url_session_configuration_get_interface_type:
+ * @type: (out) (optional): the type set for @interface
+ * Returns: whether the configuration overrides @interface's type
+ * Thread: any
+ */
+URL_API bool
+url_session_configuration_get_interface_type(const UrlSessionConfiguration *configuration,
+                                             const char *interface, UrlInterfaceType *type);
 
 #ifdef __cplusplus
 }

@@ -10,6 +10,7 @@
 #include "request.h"
 #include "response.h"
 #include "queue.h"
+#include "path_monitor.h"
 #include "metrics.h"
 #include "handlers.h"
 #include "delegate.h"

@@ -2,10 +2,13 @@
 #include "configuration.h"
 
 #include <math.h>
+#include <string.h>
 
 #include <glib.h>
 
 #include <urlsession/urlsession.h>
+
+#include "path/interface_type.h"
 
 static UrlSessionConfiguration *url_configuration_new(bool ephemeral)
 {
@@ -61,6 +64,9 @@ url_session_configuration_copy(const UrlSessionConfiguration *configuration)
     copy->ca_file = g_strdup(configuration->ca_file);
     copy->ca_path = g_strdup(configuration->ca_path);
     copy->download_directory = g_strdup(configuration->download_directory);
+    copy->interface_types = configuration->interface_types
+                                ? url__interface_overrides_copy(configuration->interface_types)
+                                : NULL;
     return copy;
 }
 
@@ -80,6 +86,8 @@ void url_session_configuration_unref(UrlSessionConfiguration *configuration)
     g_free(configuration->ca_file);
     g_free(configuration->ca_path);
     g_free(configuration->download_directory);
+    if (configuration->interface_types)
+        g_hash_table_unref(configuration->interface_types);
     g_free(configuration);
 }
 
@@ -399,4 +407,27 @@ bool url_session_configuration_get_allows_constrained_network_access(
 {
     g_return_val_if_fail(configuration != NULL, true);
     return configuration->allows_constrained_network_access;
+}
+
+void url_session_configuration_set_interface_type(UrlSessionConfiguration *configuration,
+                                                  const char *interface, UrlInterfaceType type)
+{
+    g_return_if_fail(configuration != NULL);
+    g_return_if_fail(interface != NULL && *interface != '\0' && strlen(interface) < 16);
+    if (configuration->interface_types == NULL)
+        configuration->interface_types = url__interface_overrides_new();
+    url__interface_overrides_set(configuration->interface_types, interface, type);
+}
+
+bool url_session_configuration_get_interface_type(const UrlSessionConfiguration *configuration,
+                                                  const char *interface, UrlInterfaceType *type)
+{
+    g_return_val_if_fail(configuration != NULL && interface != NULL, false);
+    const UrlInterfaceOverride *found =
+        configuration->interface_types
+            ? g_hash_table_lookup(configuration->interface_types, interface)
+            : NULL;
+    if (found && type)
+        *type = found->type;
+    return found != NULL;
 }

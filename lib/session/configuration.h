@@ -5,6 +5,8 @@
 
 #include <urlsession/configuration.h>
 
+#include <glib.h>
+
 #include "http/header_list.h"
 
 #define URL__DEFAULT_REQUEST_TIMEOUT  60.0
@@ -32,6 +34,7 @@ struct UrlSessionConfiguration {
     bool allows_cellular_access;
     bool allows_expensive_network_access;
     bool allows_constrained_network_access;
+    GHashTable *interface_types; /* name -> UrlInterfaceOverride (lib/path); NULL: none */
 };
 
 /* The default User-Agent: "liburlsession/0.1.0 libcurl/7.88.1"; static. */
