@@ -40,6 +40,18 @@ typedef enum {
 } UrlHttpVersion;
 
 /**
+ * UrlAddressFamily:
+ * @URL_ADDRESS_FAMILY_ANY: IPv6 and IPv4, ordered by RFC 6724 and raced (Happy Eyeballs).
+ * @URL_ADDRESS_FAMILY_IPV4_ONLY: only IPv4 addresses (no NAT64 synthesis either).
+ * @URL_ADDRESS_FAMILY_IPV6_ONLY: only IPv6 addresses, NAT64-synthesized ones included.
+ */
+typedef enum {
+    URL_ADDRESS_FAMILY_ANY = 0,
+    URL_ADDRESS_FAMILY_IPV4_ONLY = 4,
+    URL_ADDRESS_FAMILY_IPV6_ONLY = 6,
+} UrlAddressFamily;
+
+/**
  * url_session_configuration_new_default:
  *
  * Creates a configuration with URLSession's defaults: request timeout 60 s, resource
@@ -356,6 +368,83 @@ URL_API void url_session_configuration_set_interface_type(UrlSessionConfiguratio
 URL_API bool
 url_session_configuration_get_interface_type(const UrlSessionConfiguration *configuration,
                                              const char *interface, UrlInterfaceType *type);
+
+/**
+ * url_session_configuration_set_dns_servers:
+ * @servers: (nullable): comma-separated servers, each an IPv4 address, an IPv6 address,
+ *   or either with a port ("192.0.2.53:5353", "[fd00::53]:53"); copied. NULL restores
+ *   the system's servers from /etc/resolv.conf.
+ *
+ * The DNS servers the session's resolver asks. /etc/hosts is read first either way.
+ *
+ * Returns: false, changing nothing, when @servers is not such a list
+ * Thread: any, not concurrently with other calls on @configuration
+ */
+URL_API bool url_session_configuration_set_dns_servers(UrlSessionConfiguration *configuration,
+                                                       const char *servers);
+/** Returns: (transfer none) (nullable): the DNS server list, NULL for the system's. Thread: any */
+URL_API const char *
+url_session_configuration_get_dns_servers(const UrlSessionConfiguration *configuration);
+
+/**
+ * url_session_configuration_set_nat64_prefix:
+ * @prefix: (nullable): a NAT64 prefix such as "64:ff9b::/96" (lengths 32, 40, 48, 56, 64
+ *   or 96, RFC 6052), copied; NULL (the default) discovers it on each network (RFC 7050).
+ *
+ * On a network without IPv4, IPv4 addresses (URL literals, A records) are reached
+ * through this prefix.
+ *
+ * Returns: false, changing nothing, when @prefix is not a valid NAT64 prefix
+ * Thread: any, not concurrently with other calls on @configuration
+ */
+URL_API bool url_session_configuration_set_nat64_prefix(UrlSessionConfiguration *configuration,
+                                                        const char *prefix);
+/** Returns: (transfer none) (nullable): the configured NAT64 prefix. Thread: any */
+URL_API const char *
+url_session_configuration_get_nat64_prefix(const UrlSessionConfiguration *configuration);
+
+/**
+ * url_session_configuration_set_connection_attempt_delay:
+ * @seconds: default 0.25; clamped to 0.01 .. 2 (RFC 8305 §5)
+ *
+ * Happy Eyeballs: how long a connection attempt to one address family runs before the
+ * next address (of the other family) is tried in parallel.
+ * Thread: any, not concurrently with other calls on @configuration
+ */
+URL_API void
+url_session_configuration_set_connection_attempt_delay(UrlSessionConfiguration *configuration,
+                                                       double seconds);
+/** Returns: the connection attempt delay in seconds. Thread: any */
+URL_API double url_session_configuration_get_connection_attempt_delay(
+    const UrlSessionConfiguration *configuration);
+
+/**
+ * url_session_configuration_set_address_family:
+ * @family: default URL_ADDRESS_FAMILY_ANY
+ *
+ * Restricts connections to one IP version (urlget's -4 / -6).
+ * Thread: any, not concurrently with other calls on @configuration
+ */
+URL_API void url_session_configuration_set_address_family(UrlSessionConfiguration *configuration,
+                                                          UrlAddressFamily family);
+/** Returns: the address family restriction. Thread: any */
+URL_API UrlAddressFamily
+url_session_configuration_get_address_family(const UrlSessionConfiguration *configuration);
+
+/**
+ * url_session_configuration_set_tcp_fast_open:
+ * @enabled: default false
+ *
+ * TCP Fast Open (RFC 7413) for requests whose method is idempotent (GET, HEAD, OPTIONS,
+ * TRACE, PUT, DELETE): their first bytes may ride in the SYN, which a network may replay.
+ * POST, PATCH and other methods never use it. Shown per transaction in the metrics.
+ * Thread: any, not concurrently with other calls on @configuration
+ */
+URL_API void url_session_configuration_set_tcp_fast_open(UrlSessionConfiguration *configuration,
+                                                         bool enabled);
+/** Returns: whether TCP Fast Open is enabled for idempotent requests. Thread: any */
+URL_API bool
+url_session_configuration_get_tcp_fast_open(const UrlSessionConfiguration *configuration);
 
 #ifdef __cplusplus
 }

@@ -77,6 +77,52 @@ url_transaction_metrics_get_network_protocol_name(const UrlTransactionMetrics *t
 URL_API bool url_transaction_metrics_is_reused_connection(const UrlTransactionMetrics *transaction);
 
 /**
+ * url_transaction_metrics_get_connect_attempt_count:
+ * Returns: how many connection attempts (sockets) the transaction made: 0 on a reused
+ *   connection, 2 or more when Happy Eyeballs raced addresses or an address failed
+ * Thread: any
+ */
+URL_API size_t
+url_transaction_metrics_get_connect_attempt_count(const UrlTransactionMetrics *transaction);
+
+/**
+ * url_transaction_metrics_get_connect_attempt:
+ * @index: 0 .. url_transaction_metrics_get_connect_attempt_count() - 1, in attempt order
+ * @start: (out) (optional): when the attempt began, seconds since the epoch
+ * Returns: (transfer none) (nullable): the numeric address tried; NULL past the end
+ * Thread: any
+ */
+URL_API const char *
+url_transaction_metrics_get_connect_attempt(const UrlTransactionMetrics *transaction, size_t index,
+                                            double *start);
+
+/**
+ * url_transaction_metrics_is_address_synthesized:
+ * Returns: whether the remote address was synthesized from an IPv4 address with a NAT64
+ *   prefix (an IPv6-only network reaching an IPv4 server)
+ * Thread: any
+ */
+URL_API bool
+url_transaction_metrics_is_address_synthesized(const UrlTransactionMetrics *transaction);
+
+/**
+ * url_transaction_metrics_get_nat64_prefix:
+ * Returns: (transfer none) (nullable): the NAT64 prefix of a synthesized remote address
+ *   ("64:ff9b::/96"), NULL otherwise
+ * Thread: any
+ */
+URL_API const char *
+url_transaction_metrics_get_nat64_prefix(const UrlTransactionMetrics *transaction);
+
+/**
+ * url_transaction_metrics_is_tcp_fast_open:
+ * Returns: whether the transaction's connection was opened with TCP Fast Open allowed
+ *   (the configuration enables it and the method is idempotent)
+ * Thread: any
+ */
+URL_API bool url_transaction_metrics_is_tcp_fast_open(const UrlTransactionMetrics *transaction);
+
+/**
  * url_transaction_metrics_get_remote_address:
  * @port: (out) (optional): the remote port
  * Returns: (transfer none) (nullable): the numeric remote address, NULL if never connected

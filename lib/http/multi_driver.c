@@ -5,6 +5,8 @@
  * socket_action is never called from inside curl's own callbacks. */
 #include "http/multi_driver.h"
 
+#include <stdbool.h>
+
 #include <glib-unix.h>
 
 #include "http/network_thread.h"
@@ -104,11 +106,22 @@ static gboolean driver_dispatch(GSource *source, GSourceFunc callback, gpointer 
         g_array_append_vals(ready_fds, pair, 1);
     }
     if (ready_fds) {
+        bool failed = false;
         for (guint i = 0; i < ready_fds->len; i++) {
             int *pair = &g_array_index(ready_fds, int, i * 2);
+            failed = failed || (pair[1] & CURL_CSELECT_ERR);
             curl_multi_socket_action(self->multi, pair[0], pair[1], &running);
         }
         g_array_free(ready_fds, TRUE);
+        /* libcurl 7.88 does not start the next address of a family when a connect fails
+         * on a socket event: the transfer stalls until its per-address timeout. Only
+         * curl_multi_socket_all (deprecated, but the one call that runs every transfer
+         * in socket mode) makes it move on now (see doc/known-limits.md). */
+        if (failed) {
+            G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+            curl_multi_socket_all(self->multi, &running);
+            G_GNUC_END_IGNORE_DEPRECATIONS
+        }
     }
     read_messages(self);
     return G_SOURCE_CONTINUE;

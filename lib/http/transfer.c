@@ -55,6 +55,10 @@ struct UrlTransfer {
     bool paused_recv;
     bool paused_send;
     bool discarding; /* ending: body bytes are dropped, not delivered */
+
+    UrlSocketFactory sockets;
+    struct curl_slist *resolve;
+    bool tcp_fast_open;
 };
 
 /* URLSESSION_DEBUG=curl prints libcurl's own trace on stderr, for diagnosing a server. */
@@ -337,8 +341,18 @@ UrlTransfer *url__transfer_new(const UrlTransferSpec *spec, const UrlTransferCal
     curl_easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, on_progress);
     curl_easy_setopt(easy, CURLOPT_XFERINFODATA, self);
     bool cleartext_h2 = spec->http_version == CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE;
-    url__socket_factory_install(easy, cleartext_h2 ? &url__socket_policy_h2c
-                                                   : &url__socket_policy_default);
+    url__socket_factory_install(
+        easy, &self->sockets, cleartext_h2 ? &url__socket_policy_h2c : &url__socket_policy_default);
+    if (spec->resolve_entry) {
+        self->resolve = curl_slist_append(NULL, spec->resolve_entry);
+        curl_easy_setopt(easy, CURLOPT_RESOLVE, self->resolve);
+    }
+    if (spec->happy_eyeballs_timeout_ms > 0)
+        curl_easy_setopt(easy, CURLOPT_HAPPY_EYEBALLS_TIMEOUT_MS, spec->happy_eyeballs_timeout_ms);
+    if (spec->tcp_fast_open) {
+        self->tcp_fast_open = true;
+        curl_easy_setopt(easy, CURLOPT_TCP_FASTOPEN, 1L);
+    }
     self->request_headers = header_slist(spec->headers);
     curl_easy_setopt(easy, CURLOPT_HTTPHEADER, self->request_headers);
     apply_method_and_body(self, spec);
@@ -364,6 +378,8 @@ void url__transfer_free(UrlTransfer *self)
     if (self->easy)
         curl_easy_cleanup(self->easy);
     curl_slist_free_all(self->request_headers);
+    curl_slist_free_all(self->resolve);
+    url__socket_factory_clear(&self->sockets);
     url__header_list_free(self->headers);
     if (self->body_fd >= 0)
         close(self->body_fd);
@@ -507,4 +523,14 @@ void url__transfer_get_info(UrlTransfer *self, UrlTransferInfo *info)
     info->response_body_decoded_bytes = self->body_decoded;
     g_strlcpy(info->tls_version, self->tls_version, sizeof info->tls_version);
     g_strlcpy(info->tls_cipher, self->tls_cipher, sizeof info->tls_cipher);
+}
+
+const GArray *url__transfer_get_connect_attempts(UrlTransfer *self)
+{
+    return self->sockets.attempts;
+}
+
+bool url__transfer_uses_tcp_fast_open(UrlTransfer *self)
+{
+    return self->tcp_fast_open;
 }

@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include <curl/curl.h>
+#include <glib.h>
 #include <urlsession/error.h>
 
 #include "http/header_list.h"
@@ -40,6 +41,12 @@ typedef struct {
     const char *ca_file;
     const char *ca_path;
     long stream_weight; /* 1..256 */
+    /* Connection policy from lib/net: "+host:port:addr,..." for CURLOPT_RESOLVE (NULL:
+     * none, curl connects to an IP literal itself), the Happy Eyeballs attempt delay
+     * (0: curl's default) and whether to use TCP Fast Open. */
+    const char *resolve_entry;
+    long happy_eyeballs_timeout_ms;
+    bool tcp_fast_open;
 } UrlTransferSpec;
 
 typedef struct {
@@ -105,5 +112,11 @@ typedef struct {
 } UrlTransferInfo;
 
 void url__transfer_get_info(UrlTransfer *transfer, UrlTransferInfo *info);
+
+/* The connection attempts curl made (UrlConnectAttempt, in order); NULL when it made none
+ * (a reused connection). Borrowed until the transfer is freed. */
+const GArray *url__transfer_get_connect_attempts(UrlTransfer *transfer);
+/* Whether TCP Fast Open was asked for on this transfer's connections. */
+bool url__transfer_uses_tcp_fast_open(UrlTransfer *transfer);
 
 #endif

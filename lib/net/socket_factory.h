@@ -5,6 +5,7 @@
 #include <stdbool.h>
 
 #include <curl/curl.h>
+#include <glib.h>
 
 /* The short kernel send queue every connection gets: data waits in user space where it
  * can still be cancelled or reprioritised, not in a deep socket buffer. */
@@ -21,11 +22,28 @@ extern const UrlSocketPolicy url__socket_policy_default;
  * rule. TLS absorbs them, so only cleartext h2 goes without. */
 extern const UrlSocketPolicy url__socket_policy_h2c;
 
-/* CURLOPT_OPENSOCKETFUNCTION callback; @data is a const UrlSocketPolicy *. */
+/* One connection attempt curl made: the address and when its socket was created (so
+ * Happy Eyeballs' staggering shows in metrics). */
+typedef struct {
+    char address[48]; /* numeric, no brackets */
+    int port;
+    double start; /* seconds since the epoch */
+} UrlConnectAttempt;
+
+/* The factory's state for one transfer. */
+typedef struct {
+    const UrlSocketPolicy *policy;
+    GArray *attempts; /* UrlConnectAttempt, in the order curl opened them */
+} UrlSocketFactory;
+
+/* CURLOPT_OPENSOCKETFUNCTION callback; @data is a UrlSocketFactory *. */
 curl_socket_t url__socket_factory_open(void *data, curlsocktype purpose,
                                        struct curl_sockaddr *address);
 
-/* Installs the factory on @easy with @policy (static storage). */
-void url__socket_factory_install(CURL *easy, const UrlSocketPolicy *policy);
+/* Sets @factory up with @policy (static storage) and installs it on @easy; @factory must
+ * outlive the easy handle's transfers. */
+void url__socket_factory_install(CURL *easy, UrlSocketFactory *factory,
+                                 const UrlSocketPolicy *policy);
+void url__socket_factory_clear(UrlSocketFactory *factory);
 
 #endif

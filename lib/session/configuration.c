@@ -8,6 +8,10 @@
 
 #include <urlsession/urlsession.h>
 
+#include "net/happy_eyeballs.h"
+#include "net/nat64.h"
+#include "net/resolver.h"
+
 #include "path/interface_type.h"
 
 static UrlSessionConfiguration *url_configuration_new(bool ephemeral)
@@ -28,6 +32,7 @@ static UrlSessionConfiguration *url_configuration_new(bool ephemeral)
     configuration->allows_cellular_access = true;
     configuration->allows_expensive_network_access = true;
     configuration->allows_constrained_network_access = true;
+    configuration->connection_attempt_delay = URL__DEFAULT_ATTEMPT_DELAY;
     return configuration;
 }
 
@@ -64,6 +69,8 @@ url_session_configuration_copy(const UrlSessionConfiguration *configuration)
     copy->ca_file = g_strdup(configuration->ca_file);
     copy->ca_path = g_strdup(configuration->ca_path);
     copy->download_directory = g_strdup(configuration->download_directory);
+    copy->dns_servers = g_strdup(configuration->dns_servers);
+    copy->nat64_prefix = g_strdup(configuration->nat64_prefix);
     copy->interface_types = configuration->interface_types
                                 ? url__interface_overrides_copy(configuration->interface_types)
                                 : NULL;
@@ -86,6 +93,8 @@ void url_session_configuration_unref(UrlSessionConfiguration *configuration)
     g_free(configuration->ca_file);
     g_free(configuration->ca_path);
     g_free(configuration->download_directory);
+    g_free(configuration->dns_servers);
+    g_free(configuration->nat64_prefix);
     if (configuration->interface_types)
         g_hash_table_unref(configuration->interface_types);
     g_free(configuration);
@@ -430,4 +439,90 @@ bool url_session_configuration_get_interface_type(const UrlSessionConfiguration 
     if (found && type)
         *type = found->type;
     return found != NULL;
+}
+
+bool url_session_configuration_set_dns_servers(UrlSessionConfiguration *configuration,
+                                               const char *servers)
+{
+    g_return_val_if_fail(configuration != NULL, false);
+    if (servers != NULL && !url__resolver_servers_valid(servers))
+        return false;
+    char *copy = g_strdup(servers);
+    g_free(configuration->dns_servers);
+    configuration->dns_servers = copy;
+    return true;
+}
+
+const char *url_session_configuration_get_dns_servers(const UrlSessionConfiguration *configuration)
+{
+    g_return_val_if_fail(configuration != NULL, NULL);
+    return configuration->dns_servers;
+}
+
+bool url_session_configuration_set_nat64_prefix(UrlSessionConfiguration *configuration,
+                                                const char *prefix)
+{
+    g_return_val_if_fail(configuration != NULL, false);
+    UrlNat64Prefix parsed;
+    if (prefix != NULL && !url__nat64_prefix_parse(prefix, &parsed))
+        return false;
+    char *copy = g_strdup(prefix);
+    g_free(configuration->nat64_prefix);
+    configuration->nat64_prefix = copy;
+    return true;
+}
+
+const char *url_session_configuration_get_nat64_prefix(const UrlSessionConfiguration *configuration)
+{
+    g_return_val_if_fail(configuration != NULL, NULL);
+    return configuration->nat64_prefix;
+}
+
+void url_session_configuration_set_connection_attempt_delay(UrlSessionConfiguration *configuration,
+                                                            double seconds)
+{
+    g_return_if_fail(configuration != NULL);
+    if (!isfinite(seconds))
+        seconds = URL__DEFAULT_ATTEMPT_DELAY;
+    double ms = seconds * 1000.0;
+    if (ms < URL__ATTEMPT_DELAY_MIN_MS)
+        ms = URL__ATTEMPT_DELAY_MIN_MS;
+    configuration->connection_attempt_delay =
+        (double)url__happy_eyeballs_clamp_delay((long)(ms + 0.5)) / 1000.0;
+}
+
+double
+url_session_configuration_get_connection_attempt_delay(const UrlSessionConfiguration *configuration)
+{
+    g_return_val_if_fail(configuration != NULL, URL__DEFAULT_ATTEMPT_DELAY);
+    return configuration->connection_attempt_delay;
+}
+
+void url_session_configuration_set_address_family(UrlSessionConfiguration *configuration,
+                                                  UrlAddressFamily family)
+{
+    g_return_if_fail(configuration != NULL);
+    g_return_if_fail(family == URL_ADDRESS_FAMILY_ANY || family == URL_ADDRESS_FAMILY_IPV4_ONLY ||
+                     family == URL_ADDRESS_FAMILY_IPV6_ONLY);
+    configuration->address_family = family;
+}
+
+UrlAddressFamily
+url_session_configuration_get_address_family(const UrlSessionConfiguration *configuration)
+{
+    g_return_val_if_fail(configuration != NULL, URL_ADDRESS_FAMILY_ANY);
+    return configuration->address_family;
+}
+
+void url_session_configuration_set_tcp_fast_open(UrlSessionConfiguration *configuration,
+                                                 bool enabled)
+{
+    g_return_if_fail(configuration != NULL);
+    configuration->tcp_fast_open = enabled;
+}
+
+bool url_session_configuration_get_tcp_fast_open(const UrlSessionConfiguration *configuration)
+{
+    g_return_val_if_fail(configuration != NULL, false);
+    return configuration->tcp_fast_open;
 }

@@ -14,6 +14,7 @@
 #define URL__DEFAULT_MAX_CONNECTIONS  6
 #define URL__DEFAULT_MAX_BUFFERED     (1024 * 1024)
 #define URL__MIN_MAX_BUFFERED         16384
+#define URL__DEFAULT_ATTEMPT_DELAY    0.25
 
 struct UrlSessionConfiguration {
     int ref_count; /* atomic */
@@ -34,6 +35,11 @@ struct UrlSessionConfiguration {
     bool allows_cellular_access;
     bool allows_expensive_network_access;
     bool allows_constrained_network_access;
+    char *dns_servers;  /* NULL: resolv.conf */
+    char *nat64_prefix; /* NULL: RFC 7050 discovery */
+    double connection_attempt_delay;
+    UrlAddressFamily address_family;
+    bool tcp_fast_open;
     GHashTable *interface_types; /* name -> UrlInterfaceOverride (lib/path); NULL: none */
 };
 

@@ -24,7 +24,16 @@ struct UrlTransactionMetrics {
     char *tls_cipher_suite;
     double timings[URL__TIMING_COUNT]; /* 0: did not happen */
     int64_t byte_counts[URL__BYTE_COUNT];
+    GArray *connect_attempts; /* ConnectAttempt; NULL when none */
+    bool synthesized;
+    char *nat64_prefix;
+    bool tcp_fast_open;
 };
+
+typedef struct {
+    char *address;
+    double start;
+} ConnectAttempt;
 
 struct UrlTaskMetrics {
     int ref_count; /* atomic */
@@ -61,6 +70,12 @@ static const char *const url_byte_count_keys[URL__BYTE_COUNT] = {
 static void url_transaction_metrics_free(void *data)
 {
     UrlTransactionMetrics *t = data;
+    if (t->connect_attempts) {
+        for (guint i = 0; i < t->connect_attempts->len; i++)
+            g_free(g_array_index(t->connect_attempts, ConnectAttempt, i).address);
+        g_array_free(t->connect_attempts, TRUE);
+    }
+    g_free(t->nat64_prefix);
     g_free(t->url);
     g_free(t->network_protocol_name);
     g_free(t->remote_address);
@@ -336,6 +351,69 @@ static const char *fetch_type_name(UrlResourceFetchType type)
     return "unknown";
 }
 
+void url__transaction_metrics_add_connect_attempt(UrlTransactionMetrics *t, const char *address,
+                                                  double start)
+{
+    g_return_if_fail(t != NULL && address != NULL);
+    if (t->connect_attempts == NULL)
+        t->connect_attempts = g_array_new(FALSE, FALSE, sizeof(ConnectAttempt));
+    ConnectAttempt attempt = {.address = g_strdup(address), .start = start};
+    g_array_append_val(t->connect_attempts, attempt);
+}
+
+void url__transaction_metrics_set_nat64(UrlTransactionMetrics *t, bool synthesized,
+                                        const char *prefix)
+{
+    g_return_if_fail(t != NULL);
+    t->synthesized = synthesized;
+    url_replace_string(&t->nat64_prefix, synthesized ? prefix : NULL);
+}
+
+void url__transaction_metrics_set_tcp_fast_open(UrlTransactionMetrics *t, bool used)
+{
+    g_return_if_fail(t != NULL);
+    t->tcp_fast_open = used;
+}
+
+size_t url_transaction_metrics_get_connect_attempt_count(const UrlTransactionMetrics *transaction)
+{
+    g_return_val_if_fail(transaction != NULL, 0);
+    return transaction->connect_attempts ? transaction->connect_attempts->len : 0;
+}
+
+const char *url_transaction_metrics_get_connect_attempt(const UrlTransactionMetrics *transaction,
+                                                        size_t index, double *start)
+{
+    if (start != NULL)
+        *start = 0;
+    g_return_val_if_fail(transaction != NULL, NULL);
+    if (transaction->connect_attempts == NULL || index >= transaction->connect_attempts->len)
+        return NULL;
+    const ConnectAttempt *attempt =
+        &g_array_index(transaction->connect_attempts, ConnectAttempt, index);
+    if (start != NULL)
+        *start = attempt->start;
+    return attempt->address;
+}
+
+bool url_transaction_metrics_is_address_synthesized(const UrlTransactionMetrics *transaction)
+{
+    g_return_val_if_fail(transaction != NULL, false);
+    return transaction->synthesized;
+}
+
+const char *url_transaction_metrics_get_nat64_prefix(const UrlTransactionMetrics *transaction)
+{
+    g_return_val_if_fail(transaction != NULL, NULL);
+    return transaction->nat64_prefix;
+}
+
+bool url_transaction_metrics_is_tcp_fast_open(const UrlTransactionMetrics *transaction)
+{
+    g_return_val_if_fail(transaction != NULL, false);
+    return transaction->tcp_fast_open;
+}
+
 /* A JSON string (RFC 8259 §7), or null. Bytes that are not UTF-8 become U+FFFD so the
  * output stays valid JSON whatever a server put in a URL. */
 static void url_json_string(GString *out, const char *text)
@@ -416,6 +494,24 @@ static void url_json_timing(GString *out, double seconds)
         url_json_seconds(out, seconds);
 }
 
+/* How the connection came to be: every address tried (Happy Eyeballs), NAT64, TFO. */
+static void url_json_connection(GString *out, const UrlTransactionMetrics *t)
+{
+    g_string_append(out, ",\"connect_attempts\":[");
+    for (guint i = 0; t->connect_attempts && i < t->connect_attempts->len; i++) {
+        const ConnectAttempt *attempt = &g_array_index(t->connect_attempts, ConnectAttempt, i);
+        g_string_append(out, i ? ",{\"address\":" : "{\"address\":");
+        url_json_string(out, attempt->address);
+        g_string_append(out, ",\"start\":");
+        url_json_timing(out, attempt->start);
+        g_string_append_c(out, '}');
+    }
+    g_string_append_printf(
+        out, "],\"synthesized\":%s,\"nat64_prefix\":", t->synthesized ? "true" : "false");
+    url_json_string(out, t->nat64_prefix);
+    g_string_append_printf(out, ",\"tcp_fast_open\":%s", t->tcp_fast_open ? "true" : "false");
+}
+
 static void url_json_transaction(GString *out, const UrlTransactionMetrics *t)
 {
     g_string_append(out, "{\"url\":");
@@ -425,7 +521,9 @@ static void url_json_transaction(GString *out, const UrlTransactionMetrics *t)
     g_string_append_printf(out, ",\"reused_connection\":%s,\"remote_address\":",
                            t->reused_connection ? "true" : "false");
     url_json_string(out, t->remote_address);
-    g_string_append_printf(out, ",\"remote_port\":%d,\"local_address\":", t->remote_port);
+    g_string_append_printf(out, ",\"remote_port\":%d", t->remote_port);
+    url_json_connection(out, t);
+    g_string_append(out, ",\"local_address\":");
     url_json_string(out, t->local_address);
     g_string_append_printf(out, ",\"local_port\":%d,\"fetch_type\":\"%s\",\"proxy_connection\":%s",
                            t->local_port, fetch_type_name(t->fetch_type),

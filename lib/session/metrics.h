@@ -11,6 +11,12 @@ void url__task_metrics_set_redirect_count(UrlTaskMetrics *metrics, int count);
 UrlTransactionMetrics *url__task_metrics_add_transaction(UrlTaskMetrics *metrics);
 
 void url__transaction_metrics_set_url(UrlTransactionMetrics *t, const char *url);
+/* Connection story (lib/net): each socket curl opened, NAT64 synthesis, TCP Fast Open. */
+void url__transaction_metrics_add_connect_attempt(UrlTransactionMetrics *t, const char *address,
+                                                  double start);
+void url__transaction_metrics_set_nat64(UrlTransactionMetrics *t, bool synthesized,
+                                        const char *prefix);
+void url__transaction_metrics_set_tcp_fast_open(UrlTransactionMetrics *t, bool used);
 void url__transaction_metrics_set_timing(UrlTransactionMetrics *t, UrlTransactionTiming timing,
                                          double unix_time);
 void url__transaction_metrics_set_status_code(UrlTransactionMetrics *t, int status);

@@ -13,6 +13,7 @@
 #include "session/request.h"
 #include "session/resume_data.h"
 #include "session/task.h"
+#include "session/task_resolve.h"
 
 static void session_task_done(CURL *easy, CURLcode result, void *data)
 {
@@ -86,6 +87,7 @@ void url_session_unref(UrlSession *session)
     /* Tasks hold references, so no task is running: the pool can be closed. */
     if (session->driver)
         url__network_invoke(free_driver, session->driver, NULL);
+    url__session_destinations_release(session);
     url_session_configuration_unref(session->configuration);
     url_queue_unref(session->queue);
     g_ptr_array_free(session->tasks, TRUE);

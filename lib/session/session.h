@@ -28,6 +28,9 @@ struct UrlSession {
     char *description;
 
     UrlMultiDriver *driver; /* network thread only; made on first use */
+    /* resolver, NAT64 state, Happy Eyeballs memory (task_resolve.c); network thread only;
+     * made on first use */
+    struct UrlDestinations *destinations;
 };
 
 /* The session's curl multi driver, made on first use. Network thread only. */

@@ -47,6 +47,8 @@ typedef struct {
     int64_t sent_reported;
     UrlTaskMetrics *metrics;
     UrlInputStream *stream; /* the stream being read, with our wake attached */
+    /* task_resolve.c: where the host is */
+    struct UrlTaskResolve *resolve;
 } UrlTaskNet;
 
 /* Bytes on their way from the network thread to the consumer; guarded by lock. */

@@ -12,6 +12,7 @@
 #include "session/metrics.h"
 #include "session/request.h"
 #include "session/response.h"
+#include "session/task_resolve.h"
 
 #define MAX_REDIRECTS           20
 #define MAX_REDIRECT_BODY_BYTES (1024 * 1024)
@@ -449,6 +450,10 @@ static void begin_request(UrlSessionTask *task)
     UrlTaskNet *net = &task->net;
     const UrlSessionConfiguration *configuration = task->session->configuration;
     UrlRequest *request = net->request;
+    if (url__task_resolve_needed(task)) {
+        url__task_resolve_start(task, begin_request); /* comes back here when resolved */
+        return;
+    }
 
     url__header_list_free(net->send_headers);
     net->send_headers = headers_to_send(task, request);
@@ -467,6 +472,7 @@ static void begin_request(UrlSessionTask *task)
         .ca_path = configuration->ca_path,
         .stream_weight = 1 + (long)(priority * 255.0f + 0.5f),
     };
+    url__task_resolve_fill_spec(task, &spec);
     switch (request->body_kind) {
     case URL_REQUEST_BODY_DATA: {
         gsize size = 0;
@@ -561,6 +567,7 @@ static void end_transfer(UrlSessionTask *task)
     if (net->transfer == NULL)
         return;
     record_transaction(task);
+    url__task_resolve_annotate(task, net->transfer);
     url__transfer_prepare_removal(net->transfer);
     url__multi_driver_remove(url__session_driver(task->session),
                              url__transfer_get_easy(net->transfer));
@@ -790,6 +797,7 @@ void url__task_net_transfer_done(UrlSessionTask *task, CURLcode code)
                               "the server answered the resumed download with another range")
         : code == CURLE_OK ? NULL
                            : url__transfer_error(net->transfer, code, net->request->url);
+    error = url__task_resolve_explain(task, net->transfer, error);
     if (error == NULL)
         /* curl's last progress report may predate the last body bytes. */
         on_progress(task, net->transfer, url__transfer_get_body_sent(net->transfer));
@@ -867,6 +875,7 @@ static void finish(UrlSessionTask *task, UrlError *error)
     }
     net->finished = true;
     end_transfer(task);
+    url__task_resolve_clear(task);
     url__timer_free(net->idle_timer);
     url__timer_free(net->resource_timer);
     url__timer_free(net->begin_timer);

@@ -352,6 +352,10 @@ static UrlSession *create_session(Downloader *downloader)
         url_session_configuration_set_ca_file(configuration, options->ca_file);
     }
     url_session_configuration_set_http_version(configuration, options->http_version);
+    if (options->dns_servers != NULL) {
+        url_session_configuration_set_dns_servers(configuration, options->dns_servers);
+    }
+    url_session_configuration_set_address_family(configuration, options->address_family);
     char *directory = transfer_plan_download_directory(downloader->transfers, downloader->count);
     if (directory != NULL) {
         url_session_configuration_set_download_directory(configuration, directory);

@@ -30,10 +30,17 @@ static const char help_text[] =
     "      --cacert FILE      trust the CA certificates in PEM FILE instead of the system's\n"
     "      --http2            HTTP/2 only: ALPN h2 on https, prior knowledge (h2c) on http\n"
     "      --http1.1          HTTP/1.1 only\n"
+    "      --dns-servers LIST ask these DNS servers instead of /etc/resolv.conf's: comma-\n"
+    "                         separated addresses, each with an optional port\n"
+    "                         (\"[fd00::53]:53,192.0.2.53\")\n"
+    "  -4, --ipv4             connect over IPv4 only\n"
+    "  -6, --ipv6             connect over IPv6 only (NAT64-synthesized addresses included)\n"
     "\n"
     "Output:\n"
     "      --metrics[=FILE]   after each URL, write one JSON line with its URL, file,\n"
-    "                         outcome and the library's task metrics; to stderr, or\n"
+    "                         outcome and the library's task metrics (connect attempts\n"
+    "                         with their addresses and start times, the address used,\n"
+    "                         NAT64 synthesis and prefix, timings); to stderr, or\n"
     "                         appended to FILE\n"
     "  -q, --quiet            no progress (error messages still go to stderr)\n"
     "  -h, --help             show this help and exit\n"
@@ -62,6 +69,7 @@ enum {
     OPTION_HTTP1_1,
     OPTION_METRICS,
     OPTION_VERSION,
+    OPTION_DNS_SERVERS,
 };
 
 static const struct option long_options[] = {
@@ -72,6 +80,9 @@ static const struct option long_options[] = {
     {"http2", no_argument, NULL, OPTION_HTTP2},
     {"http1.1", no_argument, NULL, OPTION_HTTP1_1},
     {"metrics", optional_argument, NULL, OPTION_METRICS},
+    {"dns-servers", required_argument, NULL, OPTION_DNS_SERVERS},
+    {"ipv4", no_argument, NULL, '4'},
+    {"ipv6", no_argument, NULL, '6'},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPTION_VERSION},
@@ -156,7 +167,7 @@ OptionsResult options_parse(int argc, char **argv, UrlgetOptions *options)
     }
 
     int option;
-    while ((option = getopt_long(argc, argv, "o:OC:qh", long_options, NULL)) != -1) {
+    while ((option = getopt_long(argc, argv, "o:OC:qh46", long_options, NULL)) != -1) {
         switch (option) {
         case 'o':
             options->outputs[options->output_count++] = optarg;
@@ -190,6 +201,27 @@ OptionsResult options_parse(int argc, char **argv, UrlgetOptions *options)
             break;
         case 'q':
             options->quiet = true;
+            break;
+        case OPTION_DNS_SERVERS: {
+            /* Checked here so that a typo is a usage error, not a failed download. */
+            UrlSessionConfiguration *probe = url_session_configuration_new_ephemeral();
+            bool valid = url_session_configuration_set_dns_servers(probe, optarg);
+            url_session_configuration_unref(probe);
+            if (!valid) {
+                return usage_error("--dns-servers %s: not a list of IP addresses with optional "
+                                   "ports, such as \"[fd00::53]:53,192.0.2.53\"",
+                                   optarg);
+            }
+            options->dns_servers = optarg;
+            break;
+        }
+        case '4':
+        case '6':
+            if (options->address_family != URL_ADDRESS_FAMILY_ANY) {
+                return usage_error("-4 and -6 exclude each other");
+            }
+            options->address_family =
+                option == '4' ? URL_ADDRESS_FAMILY_IPV4_ONLY : URL_ADDRESS_FAMILY_IPV6_ONLY;
             break;
         case 'h':
             fputs(help_text, stdout);

@@ -16,9 +16,11 @@ typedef struct UrlgetOptions {
     bool resume;         /* -C -: continue partial files with a byte range */
     const char *ca_file; /* --cacert, or NULL for the system store */
     UrlHttpVersion http_version;
-    bool metrics;             /* --metrics[=FILE] */
-    const char *metrics_path; /* NULL: stderr */
-    bool quiet;               /* -q: no progress */
+    bool metrics;                    /* --metrics[=FILE] */
+    const char *metrics_path;        /* NULL: stderr */
+    bool quiet;                      /* -q: no progress */
+    const char *dns_servers;         /* --dns-servers LIST, or NULL for resolv.conf */
+    UrlAddressFamily address_family; /* -4 / -6 */
 } UrlgetOptions;
 
 typedef enum {

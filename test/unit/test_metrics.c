@@ -37,6 +37,10 @@ static UrlTaskMetrics *make_metrics(void)
     url__transaction_metrics_set_reused_connection(t, false);
     url__transaction_metrics_set_remote_address(t, "2001:db8::1", 443);
     url__transaction_metrics_set_local_address(t, "2001:db8::2", 50000);
+    url__transaction_metrics_add_connect_attempt(t, "2001:db8::1", 1700000000.28);
+    url__transaction_metrics_add_connect_attempt(t, "64:ff9b::c000:201", 1700000000.53);
+    url__transaction_metrics_set_nat64(t, true, "64:ff9b::/96");
+    url__transaction_metrics_set_tcp_fast_open(t, true);
     for (int i = URL_TIMING_FETCH_START; i <= URL_TIMING_RESPONSE_END; i++)
         url__transaction_metrics_set_timing(t, (UrlTransactionTiming)i, 1700000000.25 + i * 0.01);
     url__transaction_metrics_set_byte_count(t, URL_BYTES_REQUEST_HEADER, 120);
@@ -62,6 +66,9 @@ static const char expected_json[] =
     "\"transactions\":["
     "{\"url\":\"https://example.com/old\",\"status\":301,\"protocol\":\"h2\","
     "\"reused_connection\":false,\"remote_address\":\"2001:db8::1\",\"remote_port\":443,"
+    "\"connect_attempts\":[{\"address\":\"2001:db8::1\",\"start\":1700000000.280000},"
+    "{\"address\":\"64:ff9b::c000:201\",\"start\":1700000000.530000}],"
+    "\"synthesized\":true,\"nat64_prefix\":\"64:ff9b::/96\",\"tcp_fast_open\":true,"
     "\"local_address\":\"2001:db8::2\",\"local_port\":50000,"
     "\"fetch_type\":\"network-load\",\"proxy_connection\":true,"
     "\"tls_protocol_version\":\"TLSv1.3\",\"tls_cipher_suite\":\"TLS_AES_128_GCM_SHA256\","
@@ -76,7 +83,8 @@ static const char expected_json[] =
     "\"response_body_bytes_after_decoding\":9000000000},"
     "{\"url\":\"https://example.com/new\\\"q\\\"\\\\b\\u0001\\n\\t\xc3\xa9\\ufffd\","
     "\"status\":200,\"protocol\":null,\"reused_connection\":true,\"remote_address\":null,"
-    "\"remote_port\":0,\"local_address\":null,\"local_port\":0,"
+    "\"remote_port\":0,\"connect_attempts\":[],\"synthesized\":false,\"nat64_prefix\":null,"
+    "\"tcp_fast_open\":false,\"local_address\":null,\"local_port\":0,"
     "\"fetch_type\":\"unknown\",\"proxy_connection\":false,"
     "\"tls_protocol_version\":null,\"tls_cipher_suite\":null,"
     "\"fetch_start\":1700000001.000000,\"domain_lookup_start\":null,\"domain_lookup_end\":null,"
@@ -165,6 +173,16 @@ static void test_getters(void)
     g_assert_cmpint(port, ==, 443);
     g_assert_cmpstr(url_transaction_metrics_get_local_address(t, &port), ==, "2001:db8::2");
     g_assert_cmpint(port, ==, 50000);
+    g_assert_cmpuint(url_transaction_metrics_get_connect_attempt_count(t), ==, 2);
+    double attempt_start = 0;
+    g_assert_cmpstr(url_transaction_metrics_get_connect_attempt(t, 1, &attempt_start), ==,
+                    "64:ff9b::c000:201");
+    g_assert_cmpfloat(attempt_start, ==, 1700000000.53);
+    g_assert_null(url_transaction_metrics_get_connect_attempt(t, 2, &attempt_start));
+    g_assert_cmpfloat(attempt_start, ==, 0);
+    g_assert_true(url_transaction_metrics_is_address_synthesized(t));
+    g_assert_cmpstr(url_transaction_metrics_get_nat64_prefix(t), ==, "64:ff9b::/96");
+    g_assert_true(url_transaction_metrics_is_tcp_fast_open(t));
     g_assert_cmpfloat(url_transaction_metrics_get_timing(t, URL_TIMING_FETCH_START), ==,
                       1700000000.25);
     g_assert_cmpint(url_transaction_metrics_get_byte_count(t, URL_BYTES_RESPONSE_BODY), ==,

@@ -1,0 +1,365 @@
+/* destination.c — from a host name to the ordered address list libcurl connects to.
+ *
+ * The steps, in order: an IP literal skips the DNS; a name is looked up (AAAA and A).
+ * When the network has no IPv4 route, IPv4 addresses (literals, or A answers) are
+ * synthesized with the NAT64 prefix (configured, or found once per network with RFC
+ * 7050); synthesized addresses go after every native IPv6 address, which makes them the
+ * RFC 8305 §7.2 last resort when AAAA records exist. Then RFC 6724 sorts, RFC 8305
+ * interleaves, and a family that won last time on this network goes first. */
+#include "net/destination.h"
+
+#include <netinet/in.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "http/network_thread.h"
+#include "net/address_order.h"
+#include "net/happy_eyeballs.h"
+#include "net/network_change.h"
+#include "net/resolver.h"
+#include "session/error.h"
+
+#define MAX_PREFIXES 4
+
+typedef enum { PREFIX_UNKNOWN, PREFIX_DISCOVERING, PREFIX_KNOWN, PREFIX_NONE } PrefixState;
+
+struct UrlDestinations {
+    UrlResolver *resolver;
+    UrlHappyEyeballs *winners;
+    bool configured_prefix;
+    UrlNat64Prefix prefix;
+    PrefixState prefix_state;
+    uint64_t prefix_generation;
+    UrlResolveQuery *discovery;
+    GList *waiting_for_prefix; /* UrlDestinationLookup */
+    GList *lookups;            /* every live lookup */
+};
+
+struct UrlDestinationLookup {
+    UrlDestinations *owner;
+    char *host;
+    int port;
+    UrlAddressFamily policy;
+    char *url;
+    UrlDestinationFunc func;
+    void *data;
+    UrlResolveQuery *query;
+    GArray *answers; /* UrlAddress as resolved (or the literal) */
+    GSource *idle;   /* delivery of an answer known at once */
+    UrlError *pending_error;
+};
+
+/* ---- lookups ending -------------------------------------------------------------------- */
+
+static void lookup_free(UrlDestinationLookup *lookup)
+{
+    UrlDestinations *owner = lookup->owner;
+    owner->lookups = g_list_remove(owner->lookups, lookup);
+    owner->waiting_for_prefix = g_list_remove(owner->waiting_for_prefix, lookup);
+    url__resolver_cancel(lookup->query);
+    if (lookup->idle) {
+        g_source_destroy(lookup->idle);
+        g_source_unref(lookup->idle);
+    }
+    if (lookup->answers)
+        g_array_unref(lookup->answers);
+    url_error_unref(lookup->pending_error);
+    g_free(lookup->host);
+    g_free(lookup->url);
+    g_free(lookup);
+}
+
+static void lookup_fail(UrlDestinationLookup *lookup, UrlError *error)
+{
+    UrlDestinationFunc func = lookup->func;
+    void *data = lookup->data;
+    lookup_free(lookup);
+    func(NULL, error, data);
+}
+
+static char *address_list_text(const UrlAddress *addresses, size_t count)
+{
+    GString *text = g_string_new(NULL);
+    for (size_t i = 0; i < count; i++) {
+        char buffer[URL__ADDRESS_STRING_MAX];
+        g_string_append_printf(text, "%s%s", i ? ", " : "",
+                               url__address_to_string(&addresses[i], buffer));
+    }
+    return g_string_free(text, FALSE);
+}
+
+static bool family_allowed(UrlAddressFamily policy, int family)
+{
+    return policy == URL_ADDRESS_FAMILY_ANY ||
+           (policy == URL_ADDRESS_FAMILY_IPV4_ONLY && family == AF_INET) ||
+           (policy == URL_ADDRESS_FAMILY_IPV6_ONLY && family == AF_INET6);
+}
+
+/* The answers are in; the prefix is known or known to be absent. */
+static void lookup_complete(UrlDestinationLookup *lookup)
+{
+    UrlDestinations *owner = lookup->owner;
+    uint64_t generation = url__network_generation();
+    GArray *natives = g_array_new(FALSE, FALSE, sizeof(UrlAddress));
+    GArray *synthesized = g_array_new(FALSE, FALSE, sizeof(UrlAddress));
+    bool has_prefix = owner->prefix_state == PREFIX_KNOWN;
+    for (guint i = 0; i < lookup->answers->len; i++) {
+        UrlAddress *address = &g_array_index(lookup->answers, UrlAddress, i);
+        bool routed = url__address_route_source(address, NULL);
+        if (address->family == AF_INET && !routed && has_prefix &&
+            lookup->policy != URL_ADDRESS_FAMILY_IPV4_ONLY) {
+            UrlAddress made;
+            if (url__nat64_synthesize(&owner->prefix, address->bytes, &made))
+                g_array_append_val(synthesized, made);
+            continue;
+        }
+        if (family_allowed(lookup->policy, address->family))
+            g_array_append_val(natives, *address);
+    }
+    int preferred = url__happy_eyeballs_preferred_family(owner->winners, lookup->host, lookup->port,
+                                                         generation);
+    size_t routed = url__address_order((UrlAddress *)natives->data, natives->len, preferred);
+    /* Synthesized addresses come last (RFC 8305 §7.2) and only if they have a route. */
+    size_t synthesized_routed = 0;
+    for (guint i = 0; i < synthesized->len; i++) {
+        UrlAddress *address = &g_array_index(synthesized, UrlAddress, i);
+        if (url__address_route_source(address, NULL)) {
+            g_array_insert_val(natives, routed + synthesized_routed, *address);
+            synthesized_routed++;
+        }
+    }
+    g_array_free(synthesized, TRUE);
+    if (routed + synthesized_routed == 0) {
+        char *tried = address_list_text((UrlAddress *)natives->data, natives->len);
+        UrlError *error =
+            natives->len == 0
+                ? url__error_newf(URL_ERROR_CANNOT_FIND_HOST, lookup->url,
+                                  "cannot find host \"%s\": no address of the family asked for",
+                                  lookup->host)
+                : url__error_newf(URL_ERROR_NOT_CONNECTED_TO_INTERNET, lookup->url,
+                                  "not connected to the internet: no route to %s (%s)%s",
+                                  lookup->host, tried,
+                                  has_prefix ? "" : "; no NAT64 prefix on this network");
+        g_free(tried);
+        g_array_free(natives, TRUE);
+        lookup_fail(lookup, error);
+        return;
+    }
+    UrlDestinationPlan *plan = g_new0(UrlDestinationPlan, 1);
+    plan->count = routed + synthesized_routed; /* addresses without a route stay out */
+    plan->addresses = g_new(UrlAddress, plan->count);
+    memcpy(plan->addresses, natives->data, plan->count * sizeof(UrlAddress));
+    plan->has_prefix = synthesized_routed > 0;
+    plan->prefix = owner->prefix;
+    plan->generation = generation;
+    g_array_free(natives, TRUE);
+    UrlDestinationFunc func = lookup->func;
+    void *data = lookup->data;
+    lookup_free(lookup);
+    func(plan, NULL, data);
+}
+
+/* ---- the NAT64 prefix ------------------------------------------------------------------ */
+
+static bool needs_prefix(UrlDestinationLookup *lookup)
+{
+    if (lookup->policy == URL_ADDRESS_FAMILY_IPV4_ONLY)
+        return false;
+    for (guint i = 0; i < lookup->answers->len; i++) {
+        UrlAddress *address = &g_array_index(lookup->answers, UrlAddress, i);
+        if (address->family == AF_INET && url__nat64_may_synthesize(address->bytes) &&
+            !url__address_route_source(address, NULL))
+            return true;
+    }
+    return false;
+}
+
+static void prefix_settled(UrlDestinations *owner)
+{
+    GList *waiting = owner->waiting_for_prefix;
+    owner->waiting_for_prefix = NULL;
+    for (GList *l = waiting; l; l = l->next)
+        lookup_complete(l->data);
+    g_list_free(waiting);
+}
+
+static void on_discovery(const UrlResolveResult *result, void *data)
+{
+    UrlDestinations *owner = data;
+    owner->discovery = NULL;
+    UrlNat64Prefix found[MAX_PREFIXES];
+    size_t n = url__nat64_discover(result->addresses, result->count, found, MAX_PREFIXES);
+    owner->prefix_state = n > 0 ? PREFIX_KNOWN : PREFIX_NONE;
+    if (n > 0) {
+        owner->prefix = found[0];
+        char *text = url__nat64_prefix_to_string(&found[0]);
+        g_debug("NAT64 prefix %s (RFC 7050, %zu found)", text, n);
+        g_free(text);
+    }
+    prefix_settled(owner);
+}
+
+static void with_prefix(UrlDestinationLookup *lookup)
+{
+    UrlDestinations *owner = lookup->owner;
+    uint64_t generation = url__network_generation();
+    if (!owner->configured_prefix && owner->prefix_generation != generation) {
+        /* Another network: whatever was found belongs to the last one. */
+        owner->prefix_generation = generation;
+        if (owner->prefix_state != PREFIX_DISCOVERING)
+            owner->prefix_state = PREFIX_UNKNOWN;
+    }
+    if (owner->prefix_state == PREFIX_KNOWN || owner->prefix_state == PREFIX_NONE ||
+        !needs_prefix(lookup)) {
+        lookup_complete(lookup);
+        return;
+    }
+    owner->waiting_for_prefix = g_list_append(owner->waiting_for_prefix, lookup);
+    if (owner->prefix_state == PREFIX_DISCOVERING)
+        return;
+    owner->prefix_state = PREFIX_DISCOVERING;
+    owner->discovery = url__resolver_resolve(owner->resolver, URL__NAT64_DISCOVERY_NAME, true,
+                                             false, on_discovery, owner);
+}
+
+/* ---- the DNS ------------------------------------------------------------------------- */
+
+static void on_resolved(const UrlResolveResult *result, void *data)
+{
+    UrlDestinationLookup *lookup = data;
+    lookup->query = NULL;
+    if (result->count == 0) {
+        lookup_fail(lookup,
+                    url__error_newf(result->error_code, lookup->url, "%s", result->error_message));
+        return;
+    }
+    g_array_append_vals(lookup->answers, result->addresses, (guint)result->count);
+    with_prefix(lookup);
+}
+
+static gboolean on_literal(gpointer data)
+{
+    UrlDestinationLookup *lookup = data;
+    g_source_unref(lookup->idle);
+    lookup->idle = NULL;
+    with_prefix(lookup);
+    return G_SOURCE_REMOVE;
+}
+
+UrlDestinationLookup *url__destinations_lookup(UrlDestinations *self, const char *host, int port,
+                                               UrlAddressFamily policy, const char *url,
+                                               UrlDestinationFunc func, void *data)
+{
+    UrlDestinationLookup *lookup = g_new0(UrlDestinationLookup, 1);
+    lookup->owner = self;
+    lookup->host = g_strdup(host);
+    lookup->port = port;
+    lookup->policy = policy;
+    lookup->url = g_strdup(url);
+    lookup->func = func;
+    lookup->data = data;
+    lookup->answers = g_array_new(FALSE, FALSE, sizeof(UrlAddress));
+    self->lookups = g_list_prepend(self->lookups, lookup);
+    UrlAddress literal;
+    if (url__address_parse(host, &literal)) {
+        g_array_append_val(lookup->answers, literal);
+        lookup->idle = g_idle_source_new();
+        g_source_set_callback(lookup->idle, on_literal, lookup, NULL);
+        g_source_attach(lookup->idle, url__network_context());
+        return lookup;
+    }
+    lookup->query = url__resolver_resolve(
+        self->resolver, host, policy != URL_ADDRESS_FAMILY_IPV4_ONLY, true, on_resolved, lookup);
+    return lookup;
+}
+
+void url__destinations_cancel(UrlDestinationLookup *lookup)
+{
+    if (lookup)
+        lookup_free(lookup);
+}
+
+void url__destinations_record_winner(UrlDestinations *self, const char *host, int port,
+                                     const char *remote, double connect_seconds,
+                                     uint64_t generation)
+{
+    UrlAddress address;
+    if (!url__address_parse(remote, &address))
+        return;
+    url__happy_eyeballs_record(self->winners, host, port, address.family, connect_seconds,
+                               generation);
+}
+
+UrlDestinations *url__destinations_new(const UrlDestinationsOptions *options, UrlError **error)
+{
+    UrlDestinations *self = g_new0(UrlDestinations, 1);
+    if (options->nat64_prefix) {
+        if (!url__nat64_prefix_parse(options->nat64_prefix, &self->prefix)) {
+            url__error_set(error, URL_ERROR_UNKNOWN, "unusable NAT64 prefix \"%s\"",
+                           options->nat64_prefix);
+            g_free(self);
+            return NULL;
+        }
+        self->configured_prefix = true;
+        self->prefix_state = PREFIX_KNOWN;
+    }
+    UrlResolverOptions resolver = {
+        .dns_servers = options->dns_servers,
+        .timeout = options->dns_timeout,
+    };
+    self->resolver = url__resolver_new(&resolver, error);
+    if (self->resolver == NULL) {
+        g_free(self);
+        return NULL;
+    }
+    self->winners = url__happy_eyeballs_new();
+    self->prefix_generation = url__network_generation();
+    return self;
+}
+
+void url__destinations_free(UrlDestinations *self)
+{
+    if (self == NULL)
+        return;
+    while (self->lookups)
+        lookup_free(self->lookups->data);
+    url__resolver_cancel(self->discovery);
+    url__resolver_free(self->resolver);
+    url__happy_eyeballs_free(self->winners);
+    g_free(self);
+}
+
+void url__destination_plan_free(UrlDestinationPlan *plan)
+{
+    if (plan == NULL)
+        return;
+    g_free(plan->addresses);
+    g_free(plan);
+}
+
+char *url__destination_plan_resolve_entry(const UrlDestinationPlan *plan, const char *host,
+                                          int port)
+{
+    GString *entry = g_string_new(NULL);
+    bool bracket_host = strchr(host, ':') != NULL;
+    g_string_append_printf(entry, bracket_host ? "+[%s]:%d:" : "+%s:%d:", host, port);
+    for (size_t i = 0; i < plan->count; i++) {
+        char buffer[URL__ADDRESS_STRING_MAX];
+        url__address_to_string(&plan->addresses[i], buffer);
+        g_string_append_printf(entry, plan->addresses[i].family == AF_INET6 ? "%s[%s]" : "%s%s",
+                               i ? "," : "", buffer);
+    }
+    return g_string_free(entry, FALSE);
+}
+
+const UrlAddress *url__destination_plan_find(const UrlDestinationPlan *plan, const char *numeric)
+{
+    UrlAddress address;
+    if (!url__address_parse(numeric, &address))
+        return NULL;
+    for (size_t i = 0; i < plan->count; i++)
+        if (url__address_equal(&plan->addresses[i], &address))
+            return &plan->addresses[i];
+    return NULL;
+}

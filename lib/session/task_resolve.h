@@ -1,0 +1,41 @@
+/* task_resolve.h — a task's resolve step before each hop: where the host is (lib/net's
+ * destination plan), handed to the transfer as CURLOPT_RESOLVE, and the connection story
+ * told in the metrics and errors. Network thread only. */
+#ifndef URL_SESSION_TASK_RESOLVE_H
+#define URL_SESSION_TASK_RESOLVE_H
+
+#include <stdbool.h>
+
+#include <urlsession/error.h>
+#include <urlsession/metrics.h>
+
+#include "http/transfer.h"
+
+typedef struct UrlSessionTask UrlSessionTask;
+typedef struct UrlSession UrlSession;
+typedef struct UrlTaskResolve UrlTaskResolve;
+
+/* Whether the current request's host:port still needs a plan. */
+bool url__task_resolve_needed(UrlSessionTask *task);
+/* Works the plan out, then calls @then(task); on failure ends the task with the error
+ * (url__task_net_fail) instead. */
+void url__task_resolve_start(UrlSessionTask *task, void (*then)(UrlSessionTask *task));
+/* Sets the spec's resolve entry, attempt delay and TCP Fast Open; the strings stay valid
+ * until the next resolve step or url__task_resolve_clear. */
+void url__task_resolve_fill_spec(UrlSessionTask *task, UrlTransferSpec *spec);
+/* Adds the connection attempts, lookup times, NAT64 facts and TCP Fast Open to the
+ * transaction just recorded for @transfer, and remembers which family won. */
+void url__task_resolve_annotate(UrlSessionTask *task, UrlTransfer *transfer);
+/* A connect failure gets the addresses tried in its message. Takes @error, returns the
+ * error to report. */
+UrlError *url__task_resolve_explain(UrlSessionTask *task, UrlTransfer *transfer, UrlError *error);
+/* Stops a lookup in flight and frees the task's resolve state. */
+void url__task_resolve_clear(UrlSessionTask *task);
+
+/* The session's destinations (resolver, NAT64 state, Happy Eyeballs memory), made on
+ * first use; NULL with @error when the configuration's DNS settings are unusable. */
+struct UrlDestinations *url__session_destinations(UrlSession *session, UrlError **error);
+/* From url_session_unref: frees them on the network thread. */
+void url__session_destinations_release(UrlSession *session);
+
+#endif

@@ -1,0 +1,62 @@
+/* refetch.c — fetches a URL, runs a shell command, fetches it again, with one session:
+ * what a cache (DNS, NAT64 prefix, Happy Eyeballs memory) does across an event. Prints
+ * one line per fetch: "fetch N: ok REMOTE_ADDRESS" or "fetch N: ERROR_NAME message".
+ *
+ *   refetch URL [COMMAND]...   (each COMMAND runs after the fetch before it)
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <urlsession/urlsession.h>
+
+static int fetch(UrlSession *session, const char *url, int n)
+{
+    UrlRequest *request = url_request_new(url);
+    url_request_set_timeout_interval(request, 10);
+    UrlSessionTask *task = url_session_data_task(session, request);
+    url_request_unref(request);
+    url_session_task_resume(task);
+    if (!url_session_task_wait(task, 30)) {
+        printf("fetch %d: did not finish\n", n);
+        url_session_task_unref(task);
+        return 1;
+    }
+    UrlError *error = url_session_task_get_error(task);
+    if (error) {
+        printf("fetch %d: %s %s\n", n, url_error_code_name(url_error_get_code(error)),
+               url_error_get_message(error));
+        url_error_unref(error);
+    } else {
+        UrlTaskMetrics *metrics = url_session_task_get_metrics(task);
+        const UrlTransactionMetrics *t =
+            metrics ? url_task_metrics_get_transaction(metrics, 0) : NULL;
+        const char *remote = t ? url_transaction_metrics_get_remote_address(t, NULL) : NULL;
+        printf("fetch %d: ok %s\n", n, remote ? remote : "?");
+        url_task_metrics_unref(metrics);
+    }
+    fflush(stdout);
+    url_session_task_unref(task);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: refetch URL [COMMAND]...\n");
+        return 2;
+    }
+    UrlSessionConfiguration *configuration = url_session_configuration_new_ephemeral();
+    UrlSession *session = url_session_new(configuration, NULL, NULL, NULL);
+    url_session_configuration_unref(configuration);
+    int failures = fetch(session, argv[1], 1);
+    for (int i = 2; i < argc; i++) {
+        if (system(argv[i]) != 0)
+            fprintf(stderr, "refetch: command failed: %s\n", argv[i]);
+        usleep(300 * 1000); /* the network thread reads rtnetlink */
+        failures += fetch(session, argv[1], i);
+    }
+    url_session_invalidate_and_cancel(session);
+    url_session_unref(session);
+    return failures ? 1 : 0;
+}
