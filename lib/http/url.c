@@ -91,8 +91,16 @@ static char *url_finish(CURLU *handle, const char *original, UrlError **error)
         url_fail(error, URL_ERROR_BAD_URL, "bad URL", original, "%s", curl_url_strerror(rc));
         goto out;
     }
-    /* Callers g_free() the result; curl's allocator is not guaranteed to be GLib's. */
-    result = g_strdup(text);
+    /* curl percent-decodes the host ("%7F" becomes DEL): check what it made, not only
+     * what it was given. */
+    if (url_check_characters(host, "bad URL", false, NULL) &&
+        url_check_characters(text, "bad URL", false, NULL)) {
+        /* Callers g_free() the result; curl's allocator is not guaranteed to be GLib's. */
+        result = g_strdup(text);
+    } else {
+        url_fail(error, URL_ERROR_BAD_URL, "bad URL", original,
+                 "the host contains a space or a control character once decoded");
+    }
     curl_free(text);
 out:
     curl_free(scheme);

@@ -49,6 +49,7 @@ static struct {
     int watchdog_fd; /* write end; the watchdog stops the server when it closes */
     pid_t watchdog_pid;
     GPtrArray *tests;
+    char **args; /* argv with --keep-going added, freed by it_run() */
 } server = {.watchdog_fd = -1, .watchdog_pid = -1};
 
 static gboolean running_in_ci(void)
@@ -317,8 +318,7 @@ void it_init(int *argc, char ***argv)
 {
     /* Run every test even after a failure (each is isolated in its own subprocess):
      * what --keep-going asks of GTest. */
-    static char **args;
-    args = g_new0(char *, (size_t)*argc + 2);
+    char **args = server.args = g_new0(char *, (size_t)*argc + 2);
     for (int i = 0; i < *argc; i++) {
         args[i] = (*argv)[i];
     }
@@ -353,6 +353,7 @@ int it_run(void)
     int status = g_test_run();
     stop_watchdog();
     g_clear_pointer(&server.tests, g_ptr_array_unref);
+    g_clear_pointer(&server.args, g_free);
     return status;
 }
 

@@ -198,6 +198,27 @@ static void test_last_path_segment(void)
     assert_segment(NULL, NULL);
 }
 
+/* Found by fuzz_url: curl percent-decodes the host, so "%7F" became a raw DEL byte in
+ * the normalised URL, which would then go on the wire in the Host header. */
+static void test_normalize_refuses_decoded_control_in_host(void)
+{
+    const char *urls[] = {"http://example.com%7F/",
+                          "HTTP://EXAMPLE.COM\304\307\317\320\332\310\277\320%7F?q=%",
+                          "http://exa%0Dmple.com/", "http://exa%20mple.com/"};
+    for (size_t i = 0; i < G_N_ELEMENTS(urls); i++) {
+        UrlError *error = NULL;
+        char *normal = url__url_normalize(urls[i], &error);
+        g_assert_null(normal);
+        g_assert_nonnull(error);
+        g_assert_cmpint(url_error_get_code(error), ==, URL_ERROR_BAD_URL);
+        url_error_unref(error);
+    }
+    /* International host names are not control characters: still accepted. */
+    char *normal = url__url_normalize("http://b\303\274cher.example/", NULL);
+    g_assert_nonnull(normal);
+    g_free(normal);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -206,6 +227,8 @@ int main(int argc, char **argv)
     g_test_add_func("/url/normalize-refuses-other-schemes", test_normalize_refuses_other_schemes);
     g_test_add_func("/url/normalize-refuses-spaces-and-controls",
                     test_normalize_refuses_spaces_and_controls);
+    g_test_add_func("/url/normalize-refuses-decoded-control-in-host",
+                    test_normalize_refuses_decoded_control_in_host);
     g_test_add_func("/url/refusal-redacts-credentials", test_refusal_redacts_credentials);
     g_test_add_func("/url/resolve-relative-references", test_resolve_relative_references);
     g_test_add_func("/url/resolve-refusals", test_resolve_refusals);
