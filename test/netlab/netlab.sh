@@ -295,7 +295,8 @@ PY
 down() {
     [ -f "$DIR/undo" ] || return 0
     if [ -s "$DIR/watchdog.pid" ]; then
-        kill "$(cat "$DIR/watchdog.pid")" 2>/dev/null || true
+        # The watchdog leads its own process group (setsid): its sleep goes too.
+        kill -- "-$(cat "$DIR/watchdog.pid")" 2>/dev/null || true
     fi
     local line
     # Undo in reverse order; every step is tried even when one fails.
