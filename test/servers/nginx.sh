@@ -70,10 +70,12 @@ find_nginx() {
 pick_port() {
     local port
     for _ in $(seq 1 200); do
-        port=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
+        # Below the kernel's ephemeral range (32768-60999 by default): a port there may be
+        # held by an outgoing connection, even one in TIME_WAIT, and then bind() fails.
+        port=$((10000 + (RANDOM * 32768 + RANDOM) % 22000))
         case " ${PICKED:-} " in *" $port "*) continue ;; esac
         if command -v ss >/dev/null 2>&1; then
-            if ss -Htln "sport = :$port" 2>/dev/null | grep -q .; then
+            if ss -Htan "sport = :$port" 2>/dev/null | grep -q .; then
                 continue
             fi
         elif (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
