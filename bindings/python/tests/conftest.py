@@ -8,6 +8,7 @@ import hashlib
 import os
 import shlex
 import socket
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -55,6 +56,7 @@ def server():
         yield s
     finally:
         subprocess.run([NGINX_SH, "stop", directory], capture_output=True)
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 def file_sha256(path):
