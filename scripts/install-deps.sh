@@ -41,6 +41,8 @@ PACKAGES=(
     tayga               # test/netlab: NAT64
     brotli              # test_decoding: br-compressed responses
     zstd                # test_decoding: zstd-compressed responses
+    tinyproxy           # test_proxies: an HTTP proxy (absolute-form and CONNECT)
+    dante-server        # test_proxies: a SOCKS5 proxy (danted)
 )
 
 log() { printf 'install-deps: %s\n' "$*"; }
@@ -125,6 +127,8 @@ SERVICE_PACKAGES=(
     "nginx-light:nginx:/run/nginx.pid:^nginx: master"
     "unbound:unbound:/run/unbound.pid:unbound"
     "tayga:tayga:-:tayga"
+    "tinyproxy:tinyproxy:/run/tinyproxy/tinyproxy.pid:tinyproxy"
+    "dante-server:danted:/run/danted.pid:danted"
 )
 
 POLICY_RC_D=/usr/sbin/policy-rc.d

@@ -235,6 +235,97 @@ URL_API const char *
 url_session_configuration_get_ca_path(const UrlSessionConfiguration *configuration);
 
 /**
+ * url_session_configuration_set_http_proxy:
+ * @proxy: (nullable): the proxy for http:// URLs, copied: "host:port" or
+ *   "scheme://[user:password@]host[:port]" with the scheme http (the default), https (TLS
+ *   to the proxy, verified with the configuration's CA settings), socks5 or socks5h; curl's
+ *   default port 1080 when none is given. NULL: no configured proxy for http:// URLs.
+ * @error: (out) (optional): why @proxy was refused
+ *
+ * Requests to http:// URLs go through this proxy (the absolute URL in the request line),
+ * unless their host is in the no-proxy list.
+ *
+ * Returns: false, changing nothing, when @proxy is malformed (URL_ERROR_BAD_URL)
+ * Thread: any, not concurrently with other calls on @configuration
+ */
+URL_API bool url_session_configuration_set_http_proxy(UrlSessionConfiguration *configuration,
+                                                      const char *proxy, UrlError **error);
+/** Returns: (transfer none) (nullable): the proxy for http:// URLs, with its scheme. Thread: any */
+URL_API const char *
+url_session_configuration_get_http_proxy(const UrlSessionConfiguration *configuration);
+
+/**
+ * url_session_configuration_set_https_proxy:
+ * @proxy: (nullable): the proxy for https:// URLs, copied; the same forms as
+ *   url_session_configuration_set_http_proxy(). NULL: none configured.
+ * @error: (out) (optional): why @proxy was refused
+ *
+ * Requests to https:// URLs go through this proxy in a tunnel (HTTP CONNECT, or SOCKS):
+ * TLS runs end to end with the origin and the proxy sees only the host and port.
+ *
+ * Returns: false, changing nothing, when @proxy is malformed (URL_ERROR_BAD_URL)
+ * Thread: any, not concurrently with other calls on @configuration
+ */
+URL_API bool url_session_configuration_set_https_proxy(UrlSessionConfiguration *configuration,
+                                                       const char *proxy, UrlError **error);
+/** Returns: (transfer none) (nullable): the proxy for https:// URLs, with its scheme. Thread: any
+ */
+URL_API const char *
+url_session_configuration_get_https_proxy(const UrlSessionConfiguration *configuration);
+
+/**
+ * url_session_configuration_set_socks_proxy:
+ * @proxy: (nullable): a SOCKS5 proxy for every URL that has no proxy of its own scheme,
+ *   copied: "host:port" (meaning socks5h://, the proxy resolves host names) or
+ *   "socks5://host:port" (names resolved here) or "socks5h://..."; user:password@ for
+ *   the username/password method. NULL: none.
+ * @error: (out) (optional): why @proxy was refused
+ *
+ * Returns: false, changing nothing, when @proxy is malformed (URL_ERROR_BAD_URL)
+ * Thread: any, not concurrently with other calls on @configuration
+ */
+URL_API bool url_session_configuration_set_socks_proxy(UrlSessionConfiguration *configuration,
+                                                       const char *proxy, UrlError **error);
+/** Returns: (transfer none) (nullable): the SOCKS proxy, with its scheme. Thread: any */
+URL_API const char *
+url_session_configuration_get_socks_proxy(const UrlSessionConfiguration *configuration);
+
+/**
+ * url_session_configuration_set_no_proxy:
+ * @hosts: (nullable): hosts reached directly, copied: comma-separated host names (each
+ *   matches itself and its subdomains; a leading dot is allowed), IP addresses,
+ *   address/prefix-length ranges ("10.0.0.0/8", "fd00::/8"), or "*" for every host.
+ *   NULL (the default): the environment's no_proxy / NO_PROXY, when environment proxies
+ *   are used, else nothing.
+ *
+ * The list applies to configured and environment proxies alike.
+ * Thread: any, not concurrently with other calls on @configuration
+ */
+URL_API void url_session_configuration_set_no_proxy(UrlSessionConfiguration *configuration,
+                                                    const char *hosts);
+/** Returns: (transfer none) (nullable): the no-proxy list. Thread: any */
+URL_API const char *
+url_session_configuration_get_no_proxy(const UrlSessionConfiguration *configuration);
+
+/**
+ * url_session_configuration_set_uses_environment_proxies:
+ * @enabled: default true
+ *
+ * Whether a request that no configured proxy covers uses the environment's proxy, read
+ * when each request starts: https_proxy or HTTPS_PROXY for https:// URLs, http_proxy for
+ * http:// URLs (never upper-case HTTP_PROXY, which CGI programs receive from a request's
+ * "Proxy" header, as libcurl), then all_proxy or ALL_PROXY; no_proxy or NO_PROXY names
+ * the hosts reached directly. false: only configured proxies, never the environment's.
+ * Thread: any, not concurrently with other calls on @configuration
+ */
+URL_API void
+url_session_configuration_set_uses_environment_proxies(UrlSessionConfiguration *configuration,
+                                                       bool enabled);
+/** Returns: whether environment proxies are used. Thread: any */
+URL_API bool url_session_configuration_get_uses_environment_proxies(
+    const UrlSessionConfiguration *configuration);
+
+/**
  * url_session_configuration_set_tls_minimum_version:
  * @version: default URL_TLS_VERSION_1_2
  *

@@ -55,6 +55,7 @@ struct UrlTransfer {
     bool paused_recv;
     bool paused_send;
     bool discarding; /* ending: body bytes are dropped, not delivered */
+    bool proxied;
 
     UrlSocketFactory sockets;
     struct curl_slist *resolve;
@@ -288,6 +289,24 @@ static void apply_method_and_body(UrlTransfer *self, const UrlTransferSpec *spec
     }
 }
 
+/* The task chose the proxy (lib/http/proxy.c): "" and an empty no-proxy list keep curl
+ * from reading the environment itself. */
+static void apply_proxy(UrlTransfer *self, const UrlTransferSpec *spec)
+{
+    CURL *easy = self->easy;
+    self->proxied = spec->proxy != NULL;
+    curl_easy_setopt(easy, CURLOPT_PROXY, spec->proxy ? spec->proxy : "");
+    curl_easy_setopt(easy, CURLOPT_NOPROXY, "");
+    if (spec->proxy == NULL)
+        return;
+    /* https:// URLs always tunnel; http:// ones go in absolute form to an HTTP proxy. */
+    if (spec->ca_file)
+        curl_easy_setopt(easy, CURLOPT_PROXY_CAINFO, spec->ca_file);
+    if (spec->ca_path)
+        curl_easy_setopt(easy, CURLOPT_PROXY_CAPATH, spec->ca_path);
+    curl_easy_setopt(easy, CURLOPT_PROXY_SSLVERSION, spec->tls_minimum);
+}
+
 UrlTransfer *url__transfer_new(const UrlTransferSpec *spec, const UrlTransferCallbacks *callbacks,
                                void *owner, UrlError **error)
 {
@@ -331,6 +350,7 @@ UrlTransfer *url__transfer_new(const UrlTransferSpec *spec, const UrlTransferCal
     if (spec->ca_path)
         curl_easy_setopt(easy, CURLOPT_CAPATH, spec->ca_path);
     curl_easy_setopt(easy, CURLOPT_STREAM_WEIGHT, spec->stream_weight);
+    apply_proxy(self, spec);
     if (verbose_requested())
         curl_easy_setopt(easy, CURLOPT_VERBOSE, 1L);
     curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header_line);
@@ -521,6 +541,7 @@ void url__transfer_get_info(UrlTransfer *self, UrlTransferInfo *info)
     info->response_header_bytes = header_size;
     info->response_body_bytes = downloaded;
     info->response_body_decoded_bytes = self->body_decoded;
+    info->proxied = self->proxied;
     g_strlcpy(info->tls_version, self->tls_version, sizeof info->tls_version);
     g_strlcpy(info->tls_cipher, self->tls_cipher, sizeof info->tls_cipher);
 }

@@ -41,6 +41,9 @@ typedef struct {
     const char *ca_file;
     const char *ca_path;
     long stream_weight; /* 1..256 */
+    /* The proxy (a URL with its scheme, from url__proxy_for_url), NULL: connect directly,
+     * whatever the environment says. */
+    const char *proxy;
     /* Connection policy from lib/net: "+host:port:addr,..." for CURLOPT_RESOLVE (NULL:
      * none, curl connects to an IP literal itself), the Happy Eyeballs attempt delay
      * (0: curl's default) and whether to use TCP Fast Open. */
@@ -107,6 +110,7 @@ typedef struct {
     int local_port;
     int64_t request_header_bytes, request_body_bytes, response_header_bytes, response_body_bytes;
     int64_t response_body_decoded_bytes; /* response_body_bytes is before content decoding */
+    bool proxied;                        /* the exchange went through spec->proxy */
     char tls_version[16];                /* empty without TLS */
     char tls_cipher[64];
 } UrlTransferInfo;

@@ -8,6 +8,8 @@
 
 #include <urlsession/urlsession.h>
 
+#include "http/proxy.h"
+
 #include "net/happy_eyeballs.h"
 #include "net/nat64.h"
 #include "net/resolver.h"
@@ -28,6 +30,7 @@ static UrlSessionConfiguration *url_configuration_new(bool ephemeral)
     configuration->http_version = URL_HTTP_VERSION_DEFAULT;
     configuration->download_directory = g_strdup(g_get_tmp_dir());
     configuration->max_buffered_bytes = URL__DEFAULT_MAX_BUFFERED;
+    configuration->uses_environment_proxies = true;
     configuration->multipath_service_type = URL_MULTIPATH_SERVICE_TYPE_NONE;
     configuration->allows_cellular_access = true;
     configuration->allows_expensive_network_access = true;
@@ -68,6 +71,10 @@ url_session_configuration_copy(const UrlSessionConfiguration *configuration)
     copy->user_agent = g_strdup(configuration->user_agent);
     copy->ca_file = g_strdup(configuration->ca_file);
     copy->ca_path = g_strdup(configuration->ca_path);
+    copy->http_proxy = g_strdup(configuration->http_proxy);
+    copy->https_proxy = g_strdup(configuration->https_proxy);
+    copy->socks_proxy = g_strdup(configuration->socks_proxy);
+    copy->no_proxy = g_strdup(configuration->no_proxy);
     copy->download_directory = g_strdup(configuration->download_directory);
     copy->dns_servers = g_strdup(configuration->dns_servers);
     copy->nat64_prefix = g_strdup(configuration->nat64_prefix);
@@ -92,6 +99,10 @@ void url_session_configuration_unref(UrlSessionConfiguration *configuration)
     g_free(configuration->user_agent);
     g_free(configuration->ca_file);
     g_free(configuration->ca_path);
+    g_free(configuration->http_proxy);
+    g_free(configuration->https_proxy);
+    g_free(configuration->socks_proxy);
+    g_free(configuration->no_proxy);
     g_free(configuration->download_directory);
     g_free(configuration->dns_servers);
     g_free(configuration->nat64_prefix);
@@ -256,6 +267,84 @@ const char *url_session_configuration_get_ca_path(const UrlSessionConfiguration 
 {
     g_return_val_if_fail(configuration != NULL, NULL);
     return configuration->ca_path;
+}
+
+static bool set_proxy(char **field, const char *proxy, UrlProxyRole role, UrlError **error)
+{
+    char *normalized = NULL;
+    if (proxy != NULL && (normalized = url__proxy_normalize(proxy, role, error)) == NULL)
+        return false;
+    g_free(*field);
+    *field = normalized;
+    return true;
+}
+
+bool url_session_configuration_set_http_proxy(UrlSessionConfiguration *configuration,
+                                              const char *proxy, UrlError **error)
+{
+    g_return_val_if_fail(configuration != NULL, false);
+    return set_proxy(&configuration->http_proxy, proxy, URL__PROXY_FOR_HTTP, error);
+}
+
+const char *url_session_configuration_get_http_proxy(const UrlSessionConfiguration *configuration)
+{
+    g_return_val_if_fail(configuration != NULL, NULL);
+    return configuration->http_proxy;
+}
+
+bool url_session_configuration_set_https_proxy(UrlSessionConfiguration *configuration,
+                                               const char *proxy, UrlError **error)
+{
+    g_return_val_if_fail(configuration != NULL, false);
+    return set_proxy(&configuration->https_proxy, proxy, URL__PROXY_FOR_HTTPS, error);
+}
+
+const char *url_session_configuration_get_https_proxy(const UrlSessionConfiguration *configuration)
+{
+    g_return_val_if_fail(configuration != NULL, NULL);
+    return configuration->https_proxy;
+}
+
+bool url_session_configuration_set_socks_proxy(UrlSessionConfiguration *configuration,
+                                               const char *proxy, UrlError **error)
+{
+    g_return_val_if_fail(configuration != NULL, false);
+    return set_proxy(&configuration->socks_proxy, proxy, URL__PROXY_SOCKS, error);
+}
+
+const char *url_session_configuration_get_socks_proxy(const UrlSessionConfiguration *configuration)
+{
+    g_return_val_if_fail(configuration != NULL, NULL);
+    return configuration->socks_proxy;
+}
+
+void url_session_configuration_set_no_proxy(UrlSessionConfiguration *configuration,
+                                            const char *hosts)
+{
+    g_return_if_fail(configuration != NULL);
+    char *copy = g_strdup(hosts);
+    g_free(configuration->no_proxy);
+    configuration->no_proxy = copy;
+}
+
+const char *url_session_configuration_get_no_proxy(const UrlSessionConfiguration *configuration)
+{
+    g_return_val_if_fail(configuration != NULL, NULL);
+    return configuration->no_proxy;
+}
+
+void url_session_configuration_set_uses_environment_proxies(UrlSessionConfiguration *configuration,
+                                                            bool enabled)
+{
+    g_return_if_fail(configuration != NULL);
+    configuration->uses_environment_proxies = enabled;
+}
+
+bool url_session_configuration_get_uses_environment_proxies(
+    const UrlSessionConfiguration *configuration)
+{
+    g_return_val_if_fail(configuration != NULL, true);
+    return configuration->uses_environment_proxies;
 }
 
 void url_session_configuration_set_tls_minimum_version(UrlSessionConfiguration *configuration,

@@ -26,6 +26,11 @@ struct UrlSessionConfiguration {
     char *user_agent; /* never NULL */
     char *ca_file;    /* NULL: system store */
     char *ca_path;
+    char *http_proxy; /* normalised (scheme spelt out), NULL: none */
+    char *https_proxy;
+    char *socks_proxy;
+    char *no_proxy;
+    bool uses_environment_proxies;
     UrlTlsVersion tls_minimum_version;
     UrlHttpVersion http_version;
     char *download_directory; /* never NULL */

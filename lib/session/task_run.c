@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "http/network_thread.h"
+#include "http/proxy.h"
 #include "http/url.h"
 #include "session/error.h"
 #include "session/input_stream.h"
@@ -445,12 +446,30 @@ static void attach_stream(UrlSessionTask *task, UrlInputStream *stream)
         url__input_stream_set_wake(stream, on_stream_readable, task);
 }
 
+/* The proxy for @url from the configuration and the environment (lib/http/proxy.c); NULL
+ * for a direct connection. g_free() it. */
+static char *proxy_for(UrlSessionTask *task, const char *url)
+{
+    const UrlSessionConfiguration *configuration = task->session->configuration;
+    const UrlProxySettings settings = {
+        .http = configuration->http_proxy,
+        .https = configuration->https_proxy,
+        .socks = configuration->socks_proxy,
+        .no_proxy = configuration->no_proxy,
+        .use_environment = configuration->uses_environment_proxies,
+    };
+    return url__proxy_for_url(&settings, url);
+}
+
 static void begin_request(UrlSessionTask *task)
 {
     UrlTaskNet *net = &task->net;
     const UrlSessionConfiguration *configuration = task->session->configuration;
     UrlRequest *request = net->request;
-    if (url__task_resolve_needed(task)) {
+    /* Through a proxy the proxy finds the origin (absolute-form, CONNECT, socks5h): no
+     * lookup of the origin's name here. */
+    g_autofree char *proxy = proxy_for(task, request->url);
+    if (proxy == NULL && url__task_resolve_needed(task)) {
         url__task_resolve_start(task, begin_request); /* comes back here when resolved */
         return;
     }
@@ -471,6 +490,7 @@ static void begin_request(UrlSessionTask *task)
         .ca_file = configuration->ca_file,
         .ca_path = configuration->ca_path,
         .stream_weight = 1 + (long)(priority * 255.0f + 0.5f),
+        .proxy = proxy,
     };
     url__task_resolve_fill_spec(task, &spec);
     switch (request->body_kind) {
@@ -556,6 +576,7 @@ static void record_transaction(UrlSessionTask *task)
     url__transaction_metrics_set_byte_count(t, URL_BYTES_RESPONSE_BODY_AFTER_DECODING,
                                             info.response_body_decoded_bytes);
     url__transaction_metrics_set_fetch_type(t, URL_FETCH_TYPE_NETWORK_LOAD);
+    url__transaction_metrics_set_proxy_connection(t, info.proxied);
     if (info.tls_version[0])
         url__transaction_metrics_set_tls(t, info.tls_version, info.tls_cipher);
 }
