@@ -324,6 +324,34 @@ static bool cache_lookup(UrlResolver *self, const char *host, int index, FamilyA
     return true;
 }
 
+/* RFC 6761 §6.3: "localhost" and names under it are the loopback addresses, answered
+ * without asking anyone. c-ares 1.18.1 has its own localhost path for AAAA when the hosts
+ * file lacks ::1, and that path neither calls back nor frees the name it copied. */
+static bool is_localhost_name(const char *host)
+{
+    size_t length = strlen(host);
+    if (length > 0 && host[length - 1] == '.')
+        length--; /* the root label */
+    static const char suffix[] = ".localhost";
+    size_t suffix_length = sizeof suffix - 1;
+    return (length == suffix_length - 1 && g_ascii_strncasecmp(host, suffix + 1, length) == 0) ||
+           (length > suffix_length &&
+            g_ascii_strncasecmp(host + length - suffix_length, suffix, suffix_length) == 0);
+}
+
+static bool localhost_answer(const char *host, int index, FamilyAnswer *answer)
+{
+    if (!is_localhost_name(host))
+        return false;
+    UrlAddress loopback;
+    url__address_parse(index == FAMILY_V6 ? "::1" : "127.0.0.1", &loopback);
+    answer->done = true;
+    answer->status = ARES_SUCCESS;
+    answer->addresses = g_array_new(FALSE, FALSE, sizeof(UrlAddress));
+    g_array_append_val(answer->addresses, loopback);
+    return true;
+}
+
 UrlResolveQuery *url__resolver_resolve(UrlResolver *self, const char *host, bool want_ipv6,
                                        bool want_ipv4, UrlResolveFunc func, void *data)
 {
@@ -343,7 +371,8 @@ UrlResolveQuery *url__resolver_resolve(UrlResolver *self, const char *host, bool
     self->queries = g_list_prepend(self->queries, query);
     for (int i = 0; i < FAMILY_COUNT; i++) {
         FamilyAnswer *answer = &query->answers[i];
-        if (!answer->wanted || cache_lookup(self, host, i, answer))
+        if (!answer->wanted || localhost_answer(host, i, answer) ||
+            cache_lookup(self, host, i, answer))
             continue;
         struct ares_addrinfo_hints hints = {
             .ai_family = family_of(i),
