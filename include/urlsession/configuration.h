@@ -326,6 +326,38 @@ URL_API bool url_session_configuration_get_uses_environment_proxies(
     const UrlSessionConfiguration *configuration);
 
 /**
+ * url_session_configuration_set_credential_storage:
+ * @storage: (transfer none) (nullable): where credentials with permanent persistence are
+ *   kept and looked up; the configuration keeps a reference. NULL: no storage.
+ *
+ * A default configuration starts with url_credential_storage_shared(), an ephemeral one
+ * with a storage of its own. Copies of a configuration share its storage.
+ * Thread: any, not concurrently with other calls on @configuration
+ */
+URL_API void
+url_session_configuration_set_credential_storage(UrlSessionConfiguration *configuration,
+                                                 UrlCredentialStorage *storage);
+/** Returns: (transfer none) (nullable): the credential storage. Thread: any */
+URL_API UrlCredentialStorage *
+url_session_configuration_get_credential_storage(const UrlSessionConfiguration *configuration);
+
+/**
+ * url_session_configuration_set_allows_https_to_http_redirects:
+ * @allowed: default false
+ *
+ * Whether a redirect from an https:// URL to an http:// one is followed. Refused, the
+ * task fails with URL_ERROR_APP_TRANSPORT_SECURITY_REQUIRES_SECURE_CONNECTION before the
+ * delegate's will_perform_redirection is asked.
+ * Thread: any, not concurrently with other calls on @configuration
+ */
+URL_API void
+url_session_configuration_set_allows_https_to_http_redirects(UrlSessionConfiguration *configuration,
+                                                             bool allowed);
+/** Returns: whether https to http redirects are followed. Thread: any */
+URL_API bool url_session_configuration_get_allows_https_to_http_redirects(
+    const UrlSessionConfiguration *configuration);
+
+/**
  * url_session_configuration_set_tls_minimum_version:
  * @version: default URL_TLS_VERSION_1_2
  *

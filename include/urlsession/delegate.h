@@ -2,6 +2,7 @@
 #ifndef URLSESSION_DELEGATE_H
 #define URLSESSION_DELEGATE_H
 
+#include "auth.h"
 #include "handlers.h"
 #include "types.h"
 
@@ -18,8 +19,8 @@ extern "C" {
  * duration of the callback: take a reference (url_*_ref) to keep one.
  *
  * Order per task: will_begin_delayed_request?, (did_send_body_data*,
- * will_perform_redirection?)*, data_did_receive_response?, data_did_become_download_task?,
- * data_did_receive_data* or download_did_write_data* then
+ * (will_perform_redirection | task_did_receive_challenge)?)*, data_did_receive_response?,
+ * data_did_become_download_task?, data_did_receive_data* or download_did_write_data* then
  * download_did_finish_downloading_to, then
  * did_finish_collecting_metrics and did_complete exactly once. A task created with a
  * completion handler gets its completion handler instead of the data, download and
@@ -94,8 +95,21 @@ typedef struct UrlSessionDelegate {
                                           int64_t file_offset, int64_t expected_total_bytes,
                                           void *delegate_data);
 
+    /* Authentication challenges (HTTP Basic and Digest, from the server or the proxy). */
+    /** A 401 (WWW-Authenticate) or 407 (Proxy-Authenticate) with a Basic or Digest
+     * challenge arrived: answer with the handler. Tried before did_receive_challenge.
+     * Without either callback a stored credential is used once, else the 401/407
+     * completes the task as its response. Called for tasks with a completion handler
+     * too. The challenge is borrowed for the call. */
+    void (*task_did_receive_challenge)(UrlSession *session, UrlSessionTask *task,
+                                       const UrlAuthenticationChallenge *challenge,
+                                       UrlAuthChallengeHandler *handler, void *delegate_data);
+    /** The session-level form, used when task_did_receive_challenge is NULL. */
+    void (*did_receive_challenge)(UrlSession *session, const UrlAuthenticationChallenge *challenge,
+                                  UrlAuthChallengeHandler *handler, void *delegate_data);
+
     /** Room for callbacks of later versions; leave zero. */
-    void (*reserved[22])(void);
+    void (*reserved[20])(void);
 } UrlSessionDelegate;
 
 /**

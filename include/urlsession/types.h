@@ -26,6 +26,11 @@ typedef struct UrlResponseHandler UrlResponseHandler;
 typedef struct UrlRedirectHandler UrlRedirectHandler;
 typedef struct UrlBodyStreamHandler UrlBodyStreamHandler;
 typedef struct UrlDelayedRequestHandler UrlDelayedRequestHandler;
+typedef struct UrlProtectionSpace UrlProtectionSpace;
+typedef struct UrlCredential UrlCredential;
+typedef struct UrlCredentialStorage UrlCredentialStorage;
+typedef struct UrlAuthenticationChallenge UrlAuthenticationChallenge;
+typedef struct UrlAuthChallengeHandler UrlAuthChallengeHandler;
 
 #ifdef __cplusplus
 }

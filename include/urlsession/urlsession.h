@@ -13,6 +13,7 @@
 #include "path_monitor.h"
 #include "metrics.h"
 #include "handlers.h"
+#include "auth.h"
 #include "delegate.h"
 #include "session.h"
 #include "task.h"

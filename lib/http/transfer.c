@@ -56,6 +56,11 @@ struct UrlTransfer {
     bool paused_send;
     bool discarding; /* ending: body bytes are dropped, not delivered */
     bool proxied;
+    /* Digest needs the server's nonce: libcurl sends the request once without
+     * credentials and answers the 401 (407) itself. That first challenge is not the
+     * transfer's response. */
+    bool digest_probe_401, digest_probe_407;
+    UrlServerTrust trust; /* mode URL__TRUST_VERIFY: not installed */
 
     UrlSocketFactory sockets;
     struct curl_slist *resolve;
@@ -100,6 +105,13 @@ static size_t on_header_line(char *line, size_t size, size_t count, void *data)
     if (length <= 2 && (line[0] == '\r' || line[0] == '\n')) {
         if (self->status >= 100 && self->status < 200)
             return length; /* interim response: the real head follows */
+        if ((self->status == 401 && self->digest_probe_401) ||
+            (self->status == 407 && self->digest_probe_407)) {
+            /* libcurl answers this Digest challenge on its own; the next head counts. */
+            self->digest_probe_401 &= self->status != 401;
+            self->digest_probe_407 &= self->status != 407;
+            return length;
+        }
         if (self->head_invalid)
             return 0; /* curl fails the transfer with CURLE_WRITE_ERROR; see error mapping */
         self->head_done = true;
@@ -305,6 +317,22 @@ static void apply_proxy(UrlTransfer *self, const UrlTransferSpec *spec)
     if (spec->ca_path)
         curl_easy_setopt(easy, CURLOPT_PROXY_CAPATH, spec->ca_path);
     curl_easy_setopt(easy, CURLOPT_PROXY_SSLVERSION, spec->tls_minimum);
+    if (spec->proxy_auth_method) {
+        curl_easy_setopt(easy, CURLOPT_PROXYAUTH, spec->proxy_auth_method);
+        curl_easy_setopt(easy, CURLOPT_PROXYUSERNAME, spec->proxy_user);
+        curl_easy_setopt(easy, CURLOPT_PROXYPASSWORD, spec->proxy_password);
+        self->digest_probe_407 = spec->proxy_auth_method == (long)CURLAUTH_DIGEST;
+    }
+}
+
+static void apply_credentials(UrlTransfer *self, const UrlTransferSpec *spec)
+{
+    if (spec->auth_method == 0)
+        return;
+    curl_easy_setopt(self->easy, CURLOPT_HTTPAUTH, spec->auth_method);
+    curl_easy_setopt(self->easy, CURLOPT_USERNAME, spec->user);
+    curl_easy_setopt(self->easy, CURLOPT_PASSWORD, spec->password);
+    self->digest_probe_401 = spec->auth_method == (long)CURLAUTH_DIGEST;
 }
 
 UrlTransfer *url__transfer_new(const UrlTransferSpec *spec, const UrlTransferCallbacks *callbacks,
@@ -351,6 +379,12 @@ UrlTransfer *url__transfer_new(const UrlTransferSpec *spec, const UrlTransferCal
         curl_easy_setopt(easy, CURLOPT_CAPATH, spec->ca_path);
     curl_easy_setopt(easy, CURLOPT_STREAM_WEIGHT, spec->stream_weight);
     apply_proxy(self, spec);
+    apply_credentials(self, spec);
+    if (spec->trust_mode != URL__TRUST_VERIFY) {
+        self->trust.mode = (UrlTrustMode)spec->trust_mode;
+        self->trust.pin = g_strdup(spec->trust_pin);
+        url__server_trust_install(easy, &self->trust);
+    }
     if (verbose_requested())
         curl_easy_setopt(easy, CURLOPT_VERBOSE, 1L);
     curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header_line);
@@ -398,6 +432,7 @@ void url__transfer_free(UrlTransfer *self)
     if (self->easy)
         curl_easy_cleanup(self->easy);
     curl_slist_free_all(self->request_headers);
+    url__server_trust_clear(&self->trust);
     curl_slist_free_all(self->resolve);
     url__socket_factory_clear(&self->sockets);
     url__header_list_free(self->headers);
@@ -544,6 +579,27 @@ void url__transfer_get_info(UrlTransfer *self, UrlTransferInfo *info)
     info->proxied = self->proxied;
     g_strlcpy(info->tls_version, self->tls_version, sizeof info->tls_version);
     g_strlcpy(info->tls_cipher, self->tls_cipher, sizeof info->tls_cipher);
+}
+
+bool url__transfer_is_proxied(UrlTransfer *self)
+{
+    return self->proxied;
+}
+
+const UrlServerTrust *url__transfer_get_server_trust(UrlTransfer *self)
+{
+    return self->trust.mode == URL__TRUST_VERIFY ? NULL : &self->trust;
+}
+
+bool url__transfer_tunnel_refused(UrlTransfer *self, long *available)
+{
+    long code = 0;
+    *available = 0;
+    if (!self->proxied ||
+        curl_easy_getinfo(self->easy, CURLINFO_HTTP_CONNECTCODE, &code) != CURLE_OK || code != 407)
+        return false;
+    curl_easy_getinfo(self->easy, CURLINFO_PROXYAUTH_AVAIL, available);
+    return true;
 }
 
 const GArray *url__transfer_get_connect_attempts(UrlTransfer *self)

@@ -12,6 +12,7 @@
 #include <urlsession/error.h>
 
 #include "http/header_list.h"
+#include "http/server_trust.h"
 
 typedef struct UrlTransfer UrlTransfer;
 
@@ -44,6 +45,16 @@ typedef struct {
     /* The proxy (a URL with its scheme, from url__proxy_for_url), NULL: connect directly,
      * whatever the environment says. */
     const char *proxy;
+    /* Credentials for this hop (task_auth.c): CURLAUTH_BASIC or CURLAUTH_DIGEST, 0 for
+     * none; borrowed for the call. */
+    long auth_method;
+    const char *user, *password;
+    long proxy_auth_method;
+    const char *proxy_user, *proxy_password;
+    /* Server trust (task_auth.c): an UrlTrustMode, and the accepted pin for
+     * URL__TRUST_PINNED (copied). */
+    int trust_mode;
+    const char *trust_pin;
     /* Connection policy from lib/net: "+host:port:addr,..." for CURLOPT_RESOLVE (NULL:
      * none, curl connects to an IP literal itself), the Happy Eyeballs attempt delay
      * (0: curl's default) and whether to use TCP Fast Open. */
@@ -116,6 +127,15 @@ typedef struct {
 } UrlTransferInfo;
 
 void url__transfer_get_info(UrlTransfer *transfer, UrlTransferInfo *info);
+
+/* Whether the transfer goes through a proxy. */
+bool url__transfer_is_proxied(UrlTransfer *transfer);
+/* Whether the proxy answered CONNECT with 407; then @available is the CURLAUTH_* methods
+ * it offered. */
+bool url__transfer_tunnel_refused(UrlTransfer *transfer, long *available);
+/* What the transfer's TLS handshake showed of the server (server_trust.h); NULL when it
+ * was not watched (libcurl's verification only). */
+const UrlServerTrust *url__transfer_get_server_trust(UrlTransfer *transfer);
 
 /* The connection attempts curl made (UrlConnectAttempt, in order); NULL when it made none
  * (a reused connection). Borrowed until the transfer is freed. */

@@ -31,6 +31,9 @@ static UrlSessionConfiguration *url_configuration_new(bool ephemeral)
     configuration->download_directory = g_strdup(g_get_tmp_dir());
     configuration->max_buffered_bytes = URL__DEFAULT_MAX_BUFFERED;
     configuration->uses_environment_proxies = true;
+    configuration->credential_storage =
+        ephemeral ? url_credential_storage_new()
+                  : url_credential_storage_ref(url_credential_storage_shared());
     configuration->multipath_service_type = URL_MULTIPATH_SERVICE_TYPE_NONE;
     configuration->allows_cellular_access = true;
     configuration->allows_expensive_network_access = true;
@@ -75,6 +78,8 @@ url_session_configuration_copy(const UrlSessionConfiguration *configuration)
     copy->https_proxy = g_strdup(configuration->https_proxy);
     copy->socks_proxy = g_strdup(configuration->socks_proxy);
     copy->no_proxy = g_strdup(configuration->no_proxy);
+    if (copy->credential_storage)
+        url_credential_storage_ref(copy->credential_storage);
     copy->download_directory = g_strdup(configuration->download_directory);
     copy->dns_servers = g_strdup(configuration->dns_servers);
     copy->nat64_prefix = g_strdup(configuration->nat64_prefix);
@@ -103,6 +108,7 @@ void url_session_configuration_unref(UrlSessionConfiguration *configuration)
     g_free(configuration->https_proxy);
     g_free(configuration->socks_proxy);
     g_free(configuration->no_proxy);
+    url_credential_storage_unref(configuration->credential_storage);
     g_free(configuration->download_directory);
     g_free(configuration->dns_servers);
     g_free(configuration->nat64_prefix);
@@ -345,6 +351,37 @@ bool url_session_configuration_get_uses_environment_proxies(
 {
     g_return_val_if_fail(configuration != NULL, true);
     return configuration->uses_environment_proxies;
+}
+
+void url_session_configuration_set_credential_storage(UrlSessionConfiguration *configuration,
+                                                      UrlCredentialStorage *storage)
+{
+    g_return_if_fail(configuration != NULL);
+    if (storage)
+        url_credential_storage_ref(storage);
+    url_credential_storage_unref(configuration->credential_storage);
+    configuration->credential_storage = storage;
+}
+
+UrlCredentialStorage *
+url_session_configuration_get_credential_storage(const UrlSessionConfiguration *configuration)
+{
+    g_return_val_if_fail(configuration != NULL, NULL);
+    return configuration->credential_storage;
+}
+
+void url_session_configuration_set_allows_https_to_http_redirects(
+    UrlSessionConfiguration *configuration, bool allowed)
+{
+    g_return_if_fail(configuration != NULL);
+    configuration->allows_https_to_http_redirects = allowed;
+}
+
+bool url_session_configuration_get_allows_https_to_http_redirects(
+    const UrlSessionConfiguration *configuration)
+{
+    g_return_val_if_fail(configuration != NULL, false);
+    return configuration->allows_https_to_http_redirects;
 }
 
 void url_session_configuration_set_tls_minimum_version(UrlSessionConfiguration *configuration,

@@ -31,6 +31,8 @@ struct UrlSessionConfiguration {
     char *socks_proxy;
     char *no_proxy;
     bool uses_environment_proxies;
+    UrlCredentialStorage *credential_storage; /* nullable */
+    bool allows_https_to_http_redirects;
     UrlTlsVersion tls_minimum_version;
     UrlHttpVersion http_version;
     char *download_directory; /* never NULL */

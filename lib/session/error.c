@@ -52,6 +52,8 @@ static const UrlErrorCodeInfo url_error_codes[] = {
     URL__CODE(URL_ERROR_DATA_NOT_ALLOWED, "the network may not be used for this request"),
     URL__CODE(URL_ERROR_REQUEST_BODY_STREAM_EXHAUSTED,
               "the request body stream was consumed and no new one was provided"),
+    URL__CODE(URL_ERROR_APP_TRANSPORT_SECURITY_REQUIRES_SECURE_CONNECTION,
+              "a secure (https) request was redirected to an insecure (http) URL"),
     URL__CODE(URL_ERROR_FILE_DOES_NOT_EXIST, "the file does not exist"),
     URL__CODE(URL_ERROR_FILE_IS_DIRECTORY, "the file is a directory"),
     URL__CODE(URL_ERROR_NO_PERMISSIONS_TO_READ_FILE, "no permission to read the file"),

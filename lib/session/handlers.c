@@ -7,12 +7,14 @@
 #include "http/network_thread.h"
 #include "session/request.h"
 #include "session/task.h"
+#include "session/task_auth.h"
 
 typedef enum {
     HANDLER_RESPONSE,
     HANDLER_REDIRECT,
     HANDLER_BODY_STREAM,
     HANDLER_DELAYED_REQUEST,
+    HANDLER_AUTH_CHALLENGE,
 } HandlerKind;
 
 /* One layout behind the four public handler types. */
@@ -36,6 +38,9 @@ struct UrlBodyStreamHandler {
 struct UrlDelayedRequestHandler {
     Handler base;
 };
+struct UrlAuthChallengeHandler {
+    Handler base;
+};
 
 typedef struct {
     UrlSessionTask *task;
@@ -43,6 +48,7 @@ typedef struct {
     int choice;
     UrlRequest *request;
     UrlInputStream *stream;
+    UrlCredential *credential;
 } Answer;
 
 static const char *handler_name(HandlerKind kind)
@@ -56,6 +62,8 @@ static const char *handler_name(HandlerKind kind)
         return "body stream";
     case HANDLER_DELAYED_REQUEST:
         return "delayed request";
+    case HANDLER_AUTH_CHALLENGE:
+        return "authentication challenge";
     }
     return "decision";
 }
@@ -76,6 +84,10 @@ static void answer_apply(void *data)
     case HANDLER_DELAYED_REQUEST:
         url__task_net_delayed_decided(answer->task, answer->choice, answer->request);
         break;
+    case HANDLER_AUTH_CHALLENGE:
+        url__task_net_challenge_decided(answer->task, (UrlAuthChallengeDisposition)answer->choice,
+                                        answer->credential);
+        break;
     }
 }
 
@@ -85,12 +97,13 @@ static void answer_free(void *data)
     url_session_task_unref(answer->task);
     url_request_unref(answer->request);
     url_input_stream_unref(answer->stream);
+    url_credential_unref(answer->credential);
     g_free(answer);
 }
 
 /* Returns false (with a warning) when the handler was answered already. */
-static bool handler_answer(Handler *handler, int choice, UrlRequest *request,
-                           UrlInputStream *stream)
+static bool handler_answer_with(Handler *handler, int choice, UrlRequest *request,
+                                UrlInputStream *stream, UrlCredential *credential)
 {
     if (!g_atomic_int_compare_and_exchange(&handler->answered, 0, 1)) {
         g_warning("urlsession: %s handler answered twice; the second answer is ignored",
@@ -103,8 +116,15 @@ static bool handler_answer(Handler *handler, int choice, UrlRequest *request,
     answer->choice = choice;
     answer->request = request ? url_request_copy(request) : NULL;
     answer->stream = stream ? url_input_stream_ref(stream) : NULL;
+    answer->credential = credential ? url_credential_ref(credential) : NULL;
     url__network_invoke(answer_apply, answer, answer_free);
     return true;
+}
+
+static bool handler_answer(Handler *handler, int choice, UrlRequest *request,
+                           UrlInputStream *stream)
+{
+    return handler_answer_with(handler, choice, request, stream, NULL);
 }
 
 static Handler *handler_new(HandlerKind kind, UrlSessionTask *task, size_t size)
@@ -136,6 +156,9 @@ static void handler_unref(Handler *handler)
         case HANDLER_DELAYED_REQUEST:
             handler_answer(handler, URL_DELAYED_REQUEST_CONTINUE_LOADING, NULL, NULL);
             break;
+        case HANDLER_AUTH_CHALLENGE:
+            handler_answer(handler, URL_AUTH_CHALLENGE_PERFORM_DEFAULT_HANDLING, NULL, NULL);
+            break;
         }
     }
     url_session_task_unref(handler->task);
@@ -165,6 +188,32 @@ UrlBodyStreamHandler *url__body_stream_handler_new(UrlSessionTask *task)
 {
     return (UrlBodyStreamHandler *)handler_new(HANDLER_BODY_STREAM, task,
                                                sizeof(UrlBodyStreamHandler));
+}
+
+UrlAuthChallengeHandler *url__auth_challenge_handler_new(UrlSessionTask *task)
+{
+    return (UrlAuthChallengeHandler *)handler_new(HANDLER_AUTH_CHALLENGE, task,
+                                                  sizeof(UrlAuthChallengeHandler));
+}
+
+void url_auth_challenge_handler_complete(UrlAuthChallengeHandler *handler,
+                                         UrlAuthChallengeDisposition disposition,
+                                         UrlCredential *credential)
+{
+    g_return_if_fail(handler != NULL);
+    handler_answer_with(&handler->base, disposition, NULL, NULL,
+                        disposition == URL_AUTH_CHALLENGE_USE_CREDENTIAL ? credential : NULL);
+}
+
+UrlAuthChallengeHandler *url_auth_challenge_handler_ref(UrlAuthChallengeHandler *handler)
+{
+    g_return_val_if_fail(handler != NULL, NULL);
+    return (UrlAuthChallengeHandler *)handler_ref(&handler->base);
+}
+
+void url_auth_challenge_handler_unref(UrlAuthChallengeHandler *handler)
+{
+    handler_unref(handler ? &handler->base : NULL);
 }
 
 UrlDelayedRequestHandler *url__delayed_request_handler_new(UrlSessionTask *task)

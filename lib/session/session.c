@@ -42,6 +42,7 @@ UrlSession *url_session_new(const UrlSessionConfiguration *configuration,
     UrlSession *session = g_new0(UrlSession, 1);
     session->ref_count = 1;
     session->configuration = url_session_configuration_copy(configuration);
+    session->credentials = url_credential_storage_new();
     if (delegate)
         session->delegate = *delegate;
     session->delegate_data = delegate_data;
@@ -89,6 +90,9 @@ void url_session_unref(UrlSession *session)
         url__network_invoke(free_driver, session->driver, NULL);
     url__session_destinations_release(session);
     url_session_configuration_unref(session->configuration);
+    url_credential_storage_unref(session->credentials);
+    if (session->trust_decisions)
+        g_hash_table_unref(session->trust_decisions);
     url_queue_unref(session->queue);
     g_ptr_array_free(session->tasks, TRUE);
     g_free(session->description);

@@ -26,6 +26,10 @@ struct UrlSession {
     bool invalid_notified;
     uint64_t next_identifier;
     char *description;
+    UrlCredentialStorage *credentials; /* credentials with for-session persistence */
+    /* Server-trust answers, network thread only: "host:port" -> the accepted leaf pin, or
+     * "" for libcurl's verification. Made on first use. */
+    GHashTable *trust_decisions;
 
     UrlMultiDriver *driver; /* network thread only; made on first use */
     /* resolver, NAT64 state, Happy Eyeballs memory (task_resolve.c); network thread only;

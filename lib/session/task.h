@@ -46,7 +46,8 @@ typedef struct {
     GByteArray *parked_body;
     int64_t sent_reported;
     UrlTaskMetrics *metrics;
-    UrlInputStream *stream; /* the stream being read, with our wake attached */
+    UrlInputStream *stream;   /* the stream being read, with our wake attached */
+    struct UrlTaskAuth *auth; /* task_auth.c: challenges and credentials; NULL until used */
     /* task_resolve.c: where the host is */
     struct UrlTaskResolve *resolve;
 } UrlTaskNet;
@@ -143,6 +144,12 @@ void url__task_net_body_stream_decided(UrlSessionTask *task, UrlInputStream *str
 void url__task_net_drained(void *task);
 /* A download's file could not be written. */
 void url__task_net_fail(UrlSessionTask *task, UrlError *error);
+/* Sends the current request again as a new hop (an answered challenge). */
+void url__task_net_retry_hop(UrlSessionTask *task);
+/* Ends the task with @response as its answer and @body (nullable) as its body, as a
+ * refused redirect or an unanswered challenge does. Takes both. */
+void url__task_net_complete_with_response(UrlSessionTask *task, UrlResponse *response,
+                                          GByteArray *body);
 
 /* task_delivery.c */
 void url__task_delivery_init(UrlSessionTask *task);
@@ -163,5 +170,6 @@ UrlResponseHandler *url__response_handler_new(UrlSessionTask *task);
 UrlRedirectHandler *url__redirect_handler_new(UrlSessionTask *task, UrlRequest *proposed);
 UrlBodyStreamHandler *url__body_stream_handler_new(UrlSessionTask *task);
 UrlDelayedRequestHandler *url__delayed_request_handler_new(UrlSessionTask *task);
+UrlAuthChallengeHandler *url__auth_challenge_handler_new(UrlSessionTask *task);
 
 #endif

@@ -13,6 +13,7 @@
 #include "session/metrics.h"
 #include "session/request.h"
 #include "session/response.h"
+#include "session/task_auth.h"
 #include "session/task_resolve.h"
 
 #define MAX_REDIRECTS           20
@@ -280,6 +281,10 @@ static void on_response(void *owner, UrlTransfer *transfer, int status, const ch
     touch(task);
     bool redirect = is_redirect_status(status) && url__header_list_get(headers, "Location");
     UrlResponse *response = url__response_new(status, url, http_version, headers);
+    if (url__task_auth_on_response(task, response, url__transfer_is_proxied(transfer))) {
+        url_response_unref(response); /* held as a challenge until the transfer ends */
+        return;
+    }
     if (redirect) {
         task->net.redirect_response = response;
         task->net.redirect_body = g_byte_array_new();
@@ -302,6 +307,8 @@ static size_t on_body(void *owner, UrlTransfer *transfer, const char *data, size
                             (guint)(length < room ? length : room));
         return length;
     }
+    if (url__task_auth_on_body(task, data, length))
+        return length;
     if (net->awaiting_disposition)
         return URL__TRANSFER_PAUSE;
     if (net->resume_mismatch)
@@ -492,6 +499,7 @@ static void begin_request(UrlSessionTask *task)
         .stream_weight = 1 + (long)(priority * 255.0f + 0.5f),
         .proxy = proxy,
     };
+    url__task_auth_fill_spec(task, &spec, request->url);
     url__task_resolve_fill_spec(task, &spec);
     switch (request->body_kind) {
     case URL_REQUEST_BODY_DATA: {
@@ -714,6 +722,16 @@ static void handle_redirect(UrlSessionTask *task)
         finish(task, redirect_error);
         return;
     }
+    if (url__url_is_https(net->request->url) && !url__url_is_https(location) &&
+        !task->session->configuration->allows_https_to_http_redirects) {
+        g_autofree char *shown = url__url_redact(location);
+        UrlError *insecure = url__error_newf(
+            URL_ERROR_APP_TRANSPORT_SECURITY_REQUIRES_SECURE_CONNECTION, net->request->url,
+            "refused a redirect from https to %s (allows_https_to_http_redirects is off)", shown);
+        g_free(location);
+        finish(task, insecure);
+        return;
+    }
     UrlRequest *proposed =
         proposed_redirect(net->request, url_response_get_status_code(response), location);
     g_free(location);
@@ -739,6 +757,24 @@ static void deliver_parked_and_finish(UrlSessionTask *task)
     finish(task, NULL);
 }
 
+void url__task_net_complete_with_response(UrlSessionTask *task, UrlResponse *response,
+                                          GByteArray *body)
+{
+    UrlTaskNet *net = &task->net;
+    net->parked_body = body;
+    accept_final_response(task, response);
+    url_response_unref(response);
+    if (net->awaiting_disposition)
+        net->done_while_awaiting = true;
+    else
+        deliver_parked_and_finish(task);
+}
+
+void url__task_net_retry_hop(UrlSessionTask *task)
+{
+    begin_request(task);
+}
+
 static bool body_needs_new_stream(UrlRequest *request)
 {
     return request->body_kind == URL_REQUEST_BODY_STREAM &&
@@ -757,13 +793,7 @@ void url__task_net_redirect_decided(UrlSessionTask *task, UrlRequest *request)
     net->redirect_body = NULL;
     if (request == NULL) {
         /* Refused: the redirect response is the task's answer, body and all. */
-        net->parked_body = body;
-        accept_final_response(task, response);
-        url_response_unref(response);
-        if (net->awaiting_disposition)
-            net->done_while_awaiting = true;
-        else
-            deliver_parked_and_finish(task);
+        url__task_net_complete_with_response(task, response, body);
         return;
     }
     url_response_unref(response);
@@ -819,6 +849,8 @@ void url__task_net_transfer_done(UrlSessionTask *task, CURLcode code)
         : code == CURLE_OK ? NULL
                            : url__transfer_error(net->transfer, code, net->request->url);
     error = url__task_resolve_explain(task, net->transfer, error);
+    url__task_auth_tunnel_refused(task, net->transfer, &error);
+    url__task_auth_trust_asked(task, url__transfer_get_server_trust(net->transfer), &error);
     if (error == NULL)
         /* curl's last progress report may predate the last body bytes. */
         on_progress(task, net->transfer, url__transfer_get_body_sent(net->transfer));
@@ -831,6 +863,8 @@ void url__task_net_transfer_done(UrlSessionTask *task, CURLcode code)
         handle_redirect(task);
         return;
     }
+    if (url__task_auth_transfer_done(task))
+        return;
     if (net->awaiting_disposition) {
         net->done_while_awaiting = true;
         return;
@@ -896,6 +930,7 @@ static void finish(UrlSessionTask *task, UrlError *error)
     }
     net->finished = true;
     end_transfer(task);
+    url__task_auth_clear(task);
     url__task_resolve_clear(task);
     url__timer_free(net->idle_timer);
     url__timer_free(net->resource_timer);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -514,6 +515,47 @@ int it_unused_port(void)
     g_assert_cmpint(getsockname(fd, (struct sockaddr *)&addr, &len), ==, 0);
     close(fd);
     return ntohs(addr.sin_port);
+}
+
+static gboolean port_accepts(int port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    gboolean ok = connect(fd, (struct sockaddr *)&addr, sizeof addr) == 0;
+    close(fd);
+    return ok;
+}
+
+static void die_with_parent(gpointer unused)
+{
+    /* A failed assertion aborts the test process: the server must not outlive it. */
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+}
+
+GPid it_daemon_start(const char *command, int port, const char *log)
+{
+    char *argv[] = {"/bin/sh", "-c", (char *)command, NULL};
+    GPid pid = 0;
+    GError *error = NULL;
+    /* exec in @command keeps the death signal: it survives execve. */
+    g_assert_true(g_spawn_async(NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, die_with_parent, NULL,
+                                &pid, &error));
+    g_assert_no_error(error);
+    for (int i = 0; i < 400 && !port_accepts(port); i++)
+        g_usleep(25 * 1000);
+    if (!port_accepts(port)) {
+        g_autofree char *text = NULL;
+        g_file_get_contents(log, &text, NULL, NULL);
+        g_error("\"%s\" did not listen on port %d: %s", command, port, text ? text : "");
+    }
+    return pid;
+}
+
+void it_daemon_stop(GPid pid)
+{
+    kill(pid, SIGTERM);
+    g_spawn_close_pid(pid);
 }
 
 /* ---- recorder ---- */

@@ -63,6 +63,12 @@ int it_fd_count(void);
 gint64 it_rss_kib(void);
 /* A 127.0.0.1 TCP port nothing listens on right now. */
 int it_unused_port(void);
+/* Runs `/bin/sh -c @command` (a server of the test's own: its output goes where the
+ * command sends it, @log for diagnostics) in a process that gets SIGTERM when the test
+ * process dies, and waits (at most 10 s) until 127.0.0.1:@port accepts connections;
+ * fails the test, showing @log, otherwise. Stop it with it_daemon_stop(). */
+GPid it_daemon_start(const char *command, int port, const char *log);
+void it_daemon_stop(GPid pid);
 
 /* Callbacks a recorder logs. */
 typedef enum {

@@ -130,6 +130,8 @@ make_docroot() {
     head -c 1048576 /dev/urandom >"$www/1m.bin"
     head -c 10485760 /dev/urandom >"$www/10m.bin"
     head -c 104857600 /dev/urandom >"$www/100m.bin"
+    # /auth/basic/: user alice, password wonderland (test_auth)
+    printf 'alice:%s\n' "$(openssl passwd -apr1 wonderland)" >"$1/htpasswd"
 }
 
 # The locations every server block shares.
@@ -139,6 +141,11 @@ write_locations() {
         location /files/ {
             alias $dir/www/;
             charset utf-8;
+        }
+        location /auth/basic/ {
+            alias $dir/www/;
+            auth_basic "liburlsession";
+            auth_basic_user_file $dir/htpasswd;
         }
         location /slow/ {
             alias $dir/www/;

@@ -33,6 +33,8 @@ static struct error_class error_classes[] = {
     {"CannotParseResponse", URL_ERROR_CANNOT_PARSE_RESPONSE, NULL},
     {"DataNotAllowed", URL_ERROR_DATA_NOT_ALLOWED, NULL},
     {"RequestBodyStreamExhausted", URL_ERROR_REQUEST_BODY_STREAM_EXHAUSTED, NULL},
+    {"AppTransportSecurityRequiresSecureConnection",
+     URL_ERROR_APP_TRANSPORT_SECURITY_REQUIRES_SECURE_CONNECTION, NULL},
     {"FileDoesNotExist", URL_ERROR_FILE_DOES_NOT_EXIST, NULL},
     {"FileIsDirectory", URL_ERROR_FILE_IS_DIRECTORY, NULL},
     {"NoPermissionsToReadFile", URL_ERROR_NO_PERMISSIONS_TO_READ_FILE, NULL},
