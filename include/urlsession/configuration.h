@@ -3,6 +3,7 @@
 #define URLSESSION_CONFIGURATION_H
 
 #include "path_monitor.h"
+#include "cookies.h"
 #include "types.h"
 
 #ifdef __cplusplus
@@ -355,6 +356,52 @@ url_session_configuration_set_allows_https_to_http_redirects(UrlSessionConfigura
                                                              bool allowed);
 /** Returns: whether https to http redirects are followed. Thread: any */
 URL_API bool url_session_configuration_get_allows_https_to_http_redirects(
+    const UrlSessionConfiguration *configuration);
+
+/**
+ * url_session_configuration_set_cookie_storage:
+ * @storage: (transfer none) (nullable): where the session's cookies live; the
+ *   configuration keeps a reference. NULL: no cookies are sent or stored.
+ *
+ * A default configuration starts with url_cookie_storage_shared(), an ephemeral one with
+ * a storage of its own, in memory. Copies of a configuration share its storage.
+ * Thread: any, not concurrently with other calls on @configuration
+ */
+URL_API void url_session_configuration_set_cookie_storage(UrlSessionConfiguration *configuration,
+                                                          UrlCookieStorage *storage);
+/** Returns: (transfer none) (nullable): the cookie storage. Thread: any */
+URL_API UrlCookieStorage *
+url_session_configuration_get_cookie_storage(const UrlSessionConfiguration *configuration);
+
+/**
+ * url_session_configuration_set_http_should_set_cookies:
+ * @enabled: default true
+ *
+ * Whether requests carry the storage's cookies (a Cookie header the library builds,
+ * unless the request sets Cookie itself) and responses' Set-Cookie fields are stored,
+ * redirect hops included. A request can turn it off for itself
+ * (url_request_set_http_should_handle_cookies()).
+ * Thread: any, not concurrently with other calls on @configuration
+ */
+URL_API void
+url_session_configuration_set_http_should_set_cookies(UrlSessionConfiguration *configuration,
+                                                      bool enabled);
+/** Returns: whether cookies are handled. Thread: any */
+URL_API bool
+url_session_configuration_get_http_should_set_cookies(const UrlSessionConfiguration *configuration);
+
+/**
+ * url_session_configuration_set_http_cookie_accept_policy:
+ * @policy: default URL_COOKIE_ACCEPT_ONLY_FROM_MAIN_DOCUMENT_DOMAIN (as URLSession)
+ *
+ * Which Set-Cookie fields are stored.
+ * Thread: any, not concurrently with other calls on @configuration
+ */
+URL_API void
+url_session_configuration_set_http_cookie_accept_policy(UrlSessionConfiguration *configuration,
+                                                        UrlCookieAcceptPolicy policy);
+/** Returns: the cookie accept policy. Thread: any */
+URL_API UrlCookieAcceptPolicy url_session_configuration_get_http_cookie_accept_policy(
     const UrlSessionConfiguration *configuration);
 
 /**

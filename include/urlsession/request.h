@@ -199,6 +199,33 @@ URL_API void url_request_set_allows_cellular_access(UrlRequest *request, bool al
 /** Returns: whether this request may use cellular. Thread: any */
 URL_API bool url_request_get_allows_cellular_access(const UrlRequest *request);
 
+/**
+ * url_request_set_http_should_handle_cookies:
+ * Default true. When false this request neither sends the storage's cookies nor stores
+ * the ones its responses set, whatever the configuration says.
+ * Thread: any, not concurrently with other calls on @request
+ */
+URL_API void url_request_set_http_should_handle_cookies(UrlRequest *request, bool handle);
+/** Returns: whether this request handles cookies. Thread: any */
+URL_API bool url_request_get_http_should_handle_cookies(const UrlRequest *request);
+
+/**
+ * url_request_set_main_document_url:
+ * @url: (nullable): the URL of the document this request loads a part of, copied; NULL
+ *   (the default): the request is its own main document
+ * @error: (out) (optional): why @url was refused (as url_request_new())
+ *
+ * With URL_COOKIE_ACCEPT_ONLY_FROM_MAIN_DOCUMENT_DOMAIN, only cookies for the main
+ * document's site are stored.
+ *
+ * Returns: false, changing nothing, when @url is not an http or https URL
+ * Thread: any, not concurrently with other calls on @request
+ */
+URL_API bool url_request_set_main_document_url(UrlRequest *request, const char *url,
+                                               UrlError **error);
+/** Returns: (transfer none) (nullable): the main document URL. Thread: any */
+URL_API const char *url_request_get_main_document_url(const UrlRequest *request);
+
 #ifdef __cplusplus
 }
 #endif

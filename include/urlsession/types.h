@@ -31,6 +31,8 @@ typedef struct UrlCredential UrlCredential;
 typedef struct UrlCredentialStorage UrlCredentialStorage;
 typedef struct UrlAuthenticationChallenge UrlAuthenticationChallenge;
 typedef struct UrlAuthChallengeHandler UrlAuthChallengeHandler;
+typedef struct UrlCookie UrlCookie;
+typedef struct UrlCookieStorage UrlCookieStorage;
 
 #ifdef __cplusplus
 }

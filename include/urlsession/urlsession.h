@@ -14,6 +14,7 @@
 #include "metrics.h"
 #include "handlers.h"
 #include "auth.h"
+#include "cookies.h"
 #include "delegate.h"
 #include "session.h"
 #include "task.h"

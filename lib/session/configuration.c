@@ -34,6 +34,10 @@ static UrlSessionConfiguration *url_configuration_new(bool ephemeral)
     configuration->credential_storage =
         ephemeral ? url_credential_storage_new()
                   : url_credential_storage_ref(url_credential_storage_shared());
+    configuration->cookie_storage =
+        ephemeral ? url_cookie_storage_new() : url_cookie_storage_ref(url_cookie_storage_shared());
+    configuration->http_should_set_cookies = true;
+    configuration->cookie_accept_policy = URL_COOKIE_ACCEPT_ONLY_FROM_MAIN_DOCUMENT_DOMAIN;
     configuration->multipath_service_type = URL_MULTIPATH_SERVICE_TYPE_NONE;
     configuration->allows_cellular_access = true;
     configuration->allows_expensive_network_access = true;
@@ -80,6 +84,8 @@ url_session_configuration_copy(const UrlSessionConfiguration *configuration)
     copy->no_proxy = g_strdup(configuration->no_proxy);
     if (copy->credential_storage)
         url_credential_storage_ref(copy->credential_storage);
+    if (copy->cookie_storage)
+        url_cookie_storage_ref(copy->cookie_storage);
     copy->download_directory = g_strdup(configuration->download_directory);
     copy->dns_servers = g_strdup(configuration->dns_servers);
     copy->nat64_prefix = g_strdup(configuration->nat64_prefix);
@@ -109,6 +115,7 @@ void url_session_configuration_unref(UrlSessionConfiguration *configuration)
     g_free(configuration->socks_proxy);
     g_free(configuration->no_proxy);
     url_credential_storage_unref(configuration->credential_storage);
+    url_cookie_storage_unref(configuration->cookie_storage);
     g_free(configuration->download_directory);
     g_free(configuration->dns_servers);
     g_free(configuration->nat64_prefix);
@@ -382,6 +389,60 @@ bool url_session_configuration_get_allows_https_to_http_redirects(
 {
     g_return_val_if_fail(configuration != NULL, false);
     return configuration->allows_https_to_http_redirects;
+}
+
+void url_session_configuration_set_cookie_storage(UrlSessionConfiguration *configuration,
+                                                  UrlCookieStorage *storage)
+{
+    g_return_if_fail(configuration != NULL);
+    if (storage)
+        url_cookie_storage_ref(storage);
+    url_cookie_storage_unref(configuration->cookie_storage);
+    configuration->cookie_storage = storage;
+}
+
+UrlCookieStorage *
+url_session_configuration_get_cookie_storage(const UrlSessionConfiguration *configuration)
+{
+    g_return_val_if_fail(configuration != NULL, NULL);
+    return configuration->cookie_storage;
+}
+
+void url_session_configuration_set_http_should_set_cookies(UrlSessionConfiguration *configuration,
+                                                           bool enabled)
+{
+    g_return_if_fail(configuration != NULL);
+    configuration->http_should_set_cookies = enabled;
+}
+
+bool url_session_configuration_get_http_should_set_cookies(
+    const UrlSessionConfiguration *configuration)
+{
+    g_return_val_if_fail(configuration != NULL, true);
+    return configuration->http_should_set_cookies;
+}
+
+void url_session_configuration_set_http_cookie_accept_policy(UrlSessionConfiguration *configuration,
+                                                             UrlCookieAcceptPolicy policy)
+{
+    g_return_if_fail(configuration != NULL);
+    switch (policy) {
+    case URL_COOKIE_ACCEPT_ALWAYS:
+    case URL_COOKIE_ACCEPT_NEVER:
+    case URL_COOKIE_ACCEPT_ONLY_FROM_MAIN_DOCUMENT_DOMAIN:
+        configuration->cookie_accept_policy = policy;
+        return;
+    }
+    g_warning("url_session_configuration_set_http_cookie_accept_policy: ignoring unknown "
+              "policy %d",
+              (int)policy);
+}
+
+UrlCookieAcceptPolicy url_session_configuration_get_http_cookie_accept_policy(
+    const UrlSessionConfiguration *configuration)
+{
+    g_return_val_if_fail(configuration != NULL, URL_COOKIE_ACCEPT_ALWAYS);
+    return configuration->cookie_accept_policy;
 }
 
 void url_session_configuration_set_tls_minimum_version(UrlSessionConfiguration *configuration,

@@ -33,6 +33,9 @@ struct UrlSessionConfiguration {
     bool uses_environment_proxies;
     UrlCredentialStorage *credential_storage; /* nullable */
     bool allows_https_to_http_redirects;
+    UrlCookieStorage *cookie_storage; /* nullable */
+    bool http_should_set_cookies;
+    UrlCookieAcceptPolicy cookie_accept_policy;
     UrlTlsVersion tls_minimum_version;
     UrlHttpVersion http_version;
     char *download_directory; /* never NULL */

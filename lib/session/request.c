@@ -98,6 +98,7 @@ UrlRequest *url_request_new_checked(const char *url, UrlError **error)
     request->body_kind = URL_REQUEST_BODY_NONE;
     request->body_stream_length = -1;
     request->allows_cellular_access = true;
+    request->should_handle_cookies = true;
     return request;
 }
 
@@ -118,6 +119,7 @@ UrlRequest *url_request_copy(const UrlRequest *request)
     /* GBytes is immutable, so sharing it is as good as a copy. */
     copy->body_data = request->body_data ? g_bytes_ref(request->body_data) : NULL;
     copy->body_file = g_strdup(request->body_file);
+    copy->main_document_url = g_strdup(request->main_document_url);
     /* A stream can be read once; both requests refer to the same one (documented). */
     copy->body_stream = request->body_stream ? url_input_stream_ref(request->body_stream) : NULL;
     return copy;
@@ -138,6 +140,7 @@ void url_request_unref(UrlRequest *request)
     url__header_list_free(request->headers);
     g_free(request->url);
     g_free(request->method);
+    g_free(request->main_document_url);
     g_free(request);
 }
 
@@ -327,4 +330,33 @@ bool url_request_get_allows_cellular_access(const UrlRequest *request)
 {
     g_return_val_if_fail(request != NULL, true);
     return request->allows_cellular_access;
+}
+
+void url_request_set_http_should_handle_cookies(UrlRequest *request, bool handle)
+{
+    g_return_if_fail(request != NULL);
+    request->should_handle_cookies = handle;
+}
+
+bool url_request_get_http_should_handle_cookies(const UrlRequest *request)
+{
+    g_return_val_if_fail(request != NULL, true);
+    return request->should_handle_cookies;
+}
+
+bool url_request_set_main_document_url(UrlRequest *request, const char *url, UrlError **error)
+{
+    g_return_val_if_fail(request != NULL, false);
+    char *normal = NULL;
+    if (url != NULL && (normal = url__url_normalize(url, error)) == NULL)
+        return false;
+    g_free(request->main_document_url);
+    request->main_document_url = normal;
+    return true;
+}
+
+const char *url_request_get_main_document_url(const UrlRequest *request)
+{
+    g_return_val_if_fail(request != NULL, NULL);
+    return request->main_document_url;
 }

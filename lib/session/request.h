@@ -20,6 +20,8 @@ struct UrlRequest {
     int64_t body_stream_length;  /* -1 unknown */
     double timeout_interval;     /* 0: the configuration's */
     bool allows_cellular_access;
+    bool should_handle_cookies;
+    char *main_document_url; /* nullable */
 };
 
 /* Sets the body from a GBytes without copying (takes a new reference). */

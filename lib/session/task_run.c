@@ -14,12 +14,14 @@
 #include "session/request.h"
 #include "session/response.h"
 #include "session/task_auth.h"
+#include "http/cookie_storage.h"
 #include "session/task_resolve.h"
 
 #define MAX_REDIRECTS           20
 #define MAX_REDIRECT_BODY_BYTES (1024 * 1024)
 
 static void begin_request(UrlSessionTask *task);
+static void store_cookies(UrlSessionTask *task, const UrlResponse *response);
 static void finish(UrlSessionTask *task, UrlError *error);
 
 static double now_seconds(void)
@@ -281,6 +283,7 @@ static void on_response(void *owner, UrlTransfer *transfer, int status, const ch
     touch(task);
     bool redirect = is_redirect_status(status) && url__header_list_get(headers, "Location");
     UrlResponse *response = url__response_new(status, url, http_version, headers);
+    store_cookies(task, response);
     if (url__task_auth_on_response(task, response, url__transfer_is_proxied(transfer))) {
         url_response_unref(response); /* held as a challenge until the transfer ends */
         return;
@@ -374,6 +377,33 @@ static const UrlTransferCallbacks transfer_callbacks = {
 
 /* ---- starting a hop ---------------------------------------------------------------- */
 
+static bool handles_cookies(UrlSessionTask *task, const UrlRequest *request)
+{
+    const UrlSessionConfiguration *configuration = task->session->configuration;
+    return configuration->cookie_storage && configuration->http_should_set_cookies &&
+           request->should_handle_cookies;
+}
+
+/* Every response of the task, redirects and challenges included, may set cookies: the
+ * next hop sends them. */
+static void store_cookies(UrlSessionTask *task, const UrlResponse *response)
+{
+    UrlRequest *request = task->net.request;
+    if (!handles_cookies(task, request))
+        return;
+    const UrlSessionConfiguration *configuration = task->session->configuration;
+    size_t count = url_response_get_header_count(response);
+    double now = now_seconds();
+    for (size_t i = 0; i < count; i++) {
+        const char *name = NULL, *value = NULL;
+        if (url_response_get_header_at(response, i, &name, &value) &&
+            g_ascii_strcasecmp(name, "Set-Cookie") == 0)
+            url__cookie_storage_take(configuration->cookie_storage, value,
+                                     url_response_get_url(response), request->main_document_url,
+                                     configuration->cookie_accept_policy, now);
+    }
+}
+
 static UrlHeaderList *headers_to_send(UrlSessionTask *task, UrlRequest *request)
 {
     const UrlSessionConfiguration *configuration = task->session->configuration;
@@ -387,6 +417,12 @@ static UrlHeaderList *headers_to_send(UrlSessionTask *task, UrlRequest *request)
     }
     if (!url__header_list_contains(headers, "User-Agent"))
         url__header_list_append(headers, "User-Agent", configuration->user_agent);
+    if (handles_cookies(task, request) && !url__header_list_contains(headers, "Cookie")) {
+        g_autofree char *cookies = url__cookie_storage_header_for(configuration->cookie_storage,
+                                                                  request->url, now_seconds());
+        if (cookies)
+            url__header_list_append(headers, "Cookie", cookies);
+    }
     return headers;
 }
 

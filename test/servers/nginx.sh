@@ -142,6 +142,18 @@ write_locations() {
             alias $dir/www/;
             charset utf-8;
         }
+        location = /cookies/echo {
+            return 200 "cookie: \$http_cookie\n";
+        }
+        location = /cookies/set {
+            add_header Set-Cookie "session=s1; Path=/cookies" always;
+            add_header Set-Cookie "kept=k1; Path=/; Max-Age=3600; HttpOnly; SameSite=Lax" always;
+            return 200 "set\n";
+        }
+        location = /cookies/set-and-redirect {
+            add_header Set-Cookie "hop=h1; Path=/" always;
+            return 302 /cookies/echo;
+        }
         location /auth/basic/ {
             alias $dir/www/;
             auth_basic "liburlsession";
