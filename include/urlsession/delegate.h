@@ -108,8 +108,21 @@ typedef struct UrlSessionDelegate {
     void (*did_receive_challenge)(UrlSession *session, const UrlAuthenticationChallenge *challenge,
                                   UrlAuthChallengeHandler *handler, void *delegate_data);
 
+    /* Network paths (lib/path). */
+    /** The task has no usable (permitted) network path and the configuration waits for
+     * connectivity: it starts by itself when a path appears. Called at most once per
+     * task, before any other event of it. */
+    void (*task_is_waiting_for_connectivity)(UrlSession *session, UrlSessionTask *task,
+                                             void *delegate_data);
+    /** A better interface than the one the running task uses became usable (Wi-Fi or
+     * wired while the task is on cellular or an expensive interface). Once per change;
+     * cancel and restart the task to move it. Tasks in the handover multipath mode move by
+     * themselves and do not get it. */
+    void (*task_better_route_discovered)(UrlSession *session, UrlSessionTask *task,
+                                         void *delegate_data);
+
     /** Room for callbacks of later versions; leave zero. */
-    void (*reserved[20])(void);
+    void (*reserved[18])(void);
 } UrlSessionDelegate;
 
 /**

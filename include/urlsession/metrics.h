@@ -2,6 +2,7 @@
 #ifndef URLSESSION_METRICS_H
 #define URLSESSION_METRICS_H
 
+#include "path_monitor.h"
 #include "types.h"
 
 #ifdef __cplusplus
@@ -214,6 +215,85 @@ url_transaction_metrics_get_tls_protocol_version(const UrlTransactionMetrics *tr
  */
 URL_API const char *
 url_transaction_metrics_get_tls_cipher_suite(const UrlTransactionMetrics *transaction);
+
+/**
+ * url_transaction_metrics_get_interface_name:
+ * Returns: (transfer none) (nullable): the interface the transaction's connection used
+ *   ("wifi0"), from its local address; NULL when unknown (no connection, loopback
+ *   excluded). Valid while the metrics live.
+ * Thread: any
+ */
+URL_API const char *
+url_transaction_metrics_get_interface_name(const UrlTransactionMetrics *transaction);
+
+/**
+ * url_transaction_metrics_get_interface_type:
+ * Returns: the type of that interface (URL_INTERFACE_TYPE_OTHER when unknown)
+ * Thread: any
+ */
+URL_API UrlInterfaceType
+url_transaction_metrics_get_interface_type(const UrlTransactionMetrics *transaction);
+
+/** url_transaction_metrics_is_cellular: Returns: whether the interface is cellular. Thread: any */
+URL_API bool url_transaction_metrics_is_cellular(const UrlTransactionMetrics *transaction);
+
+/** url_transaction_metrics_is_expensive: Returns: whether the interface is expensive. Thread: any
+ */
+URL_API bool url_transaction_metrics_is_expensive(const UrlTransactionMetrics *transaction);
+
+/**
+ * url_transaction_metrics_is_constrained:
+ * Returns: whether the interface is constrained (low data mode)
+ * Thread: any
+ */
+URL_API bool url_transaction_metrics_is_constrained(const UrlTransactionMetrics *transaction);
+
+/**
+ * url_transaction_metrics_is_multipath:
+ * Returns: whether the connection is Multipath TCP as negotiated with the server; false
+ *   when the session's service type is none, the kernel has no MPTCP, or the server did
+ *   not answer in MPTCP (the connection fell back to TCP)
+ * Thread: any
+ */
+URL_API bool url_transaction_metrics_is_multipath(const UrlTransactionMetrics *transaction);
+
+/**
+ * url_transaction_metrics_get_path_manager:
+ * Returns: (transfer none) (nullable): which MPTCP path manager steered the multipath
+ *   connection: "userspace" (the library's per-connection subflows over the kernel's
+ *   user-space path manager), "kernel-managed" (the kernel path manager with endpoints the
+ *   library set), "kernel" (the kernel path manager with the system's endpoints),
+ *   "userspace-unprivileged" (user-space path manager without CAP_NET_ADMIN: one subflow);
+ *   NULL when the connection was not multipath
+ * Thread: any
+ */
+URL_API const char *
+url_transaction_metrics_get_path_manager(const UrlTransactionMetrics *transaction);
+
+/**
+ * url_transaction_metrics_get_subflow_count:
+ * Returns: how many MPTCP subflows the connection had when the transaction ended
+ * Thread: any
+ */
+URL_API size_t url_transaction_metrics_get_subflow_count(const UrlTransactionMetrics *transaction);
+
+/**
+ * url_transaction_metrics_get_subflow:
+ * @index: 0 .. url_transaction_metrics_get_subflow_count() - 1
+ * @bytes_sent: (out) (optional): bytes the peer acknowledged on the subflow
+ * @bytes_received: (out) (optional): bytes received on the subflow
+ * @rtt: (out) (optional): the subflow's smoothed round-trip time, seconds
+ *
+ * The byte counts are the connection's since it opened (a reused connection counts what
+ * earlier transactions moved too).
+ *
+ * Returns: (transfer none) (nullable): the subflow's interface name ("" when unknown);
+ *   NULL past the end
+ * Thread: any
+ */
+URL_API const char *url_transaction_metrics_get_subflow(const UrlTransactionMetrics *transaction,
+                                                        size_t index, int64_t *bytes_sent,
+                                                        int64_t *bytes_received, double *rtt);
 
 /**
  * url_task_metrics_to_json:

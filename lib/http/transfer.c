@@ -397,6 +397,10 @@ UrlTransfer *url__transfer_new(const UrlTransferSpec *spec, const UrlTransferCal
     bool cleartext_h2 = spec->http_version == CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE;
     url__socket_factory_install(
         easy, &self->sockets, cleartext_h2 ? &url__socket_policy_h2c : &url__socket_policy_default);
+    if (spec->mptcp)
+        self->sockets.mptcp = *spec->mptcp;
+    if (spec->interface)
+        g_strlcpy(self->sockets.interface, spec->interface, sizeof self->sockets.interface);
     if (spec->resolve_entry) {
         self->resolve = curl_slist_append(NULL, spec->resolve_entry);
         curl_easy_setopt(easy, CURLOPT_RESOLVE, self->resolve);
@@ -610,4 +614,22 @@ const GArray *url__transfer_get_connect_attempts(UrlTransfer *self)
 bool url__transfer_uses_tcp_fast_open(UrlTransfer *self)
 {
     return self->tcp_fast_open;
+}
+
+int url__transfer_get_socket(UrlTransfer *self)
+{
+    curl_socket_t fd = CURL_SOCKET_BAD;
+    if (curl_easy_getinfo(self->easy, CURLINFO_ACTIVESOCKET, &fd) != CURLE_OK)
+        return -1;
+    return fd == CURL_SOCKET_BAD ? -1 : (int)fd;
+}
+
+bool url__transfer_wants_mptcp(UrlTransfer *self)
+{
+    return self->sockets.mptcp.service_type != URL_MULTIPATH_SERVICE_TYPE_NONE;
+}
+
+bool url__transfer_opened_mptcp(UrlTransfer *self)
+{
+    return self->sockets.opened_mptcp;
 }

@@ -13,6 +13,7 @@
 
 #include "http/header_list.h"
 #include "http/server_trust.h"
+#include "mptcp/subflow_policy.h"
 
 typedef struct UrlTransfer UrlTransfer;
 
@@ -61,6 +62,10 @@ typedef struct {
     const char *resolve_entry;
     long happy_eyeballs_timeout_ms;
     bool tcp_fast_open;
+    /* Path policy from lib/path and lib/mptcp: MPTCP sockets, and the interface every
+     * socket is bound to (NULL: any). */
+    const UrlMptcpOptions *mptcp; /* NULL: plain TCP */
+    const char *interface;
 } UrlTransferSpec;
 
 typedef struct {
@@ -142,5 +147,12 @@ const UrlServerTrust *url__transfer_get_server_trust(UrlTransfer *transfer);
 const GArray *url__transfer_get_connect_attempts(UrlTransfer *transfer);
 /* Whether TCP Fast Open was asked for on this transfer's connections. */
 bool url__transfer_uses_tcp_fast_open(UrlTransfer *transfer);
+
+/* The socket of the transfer's connection while it is open, else -1. */
+int url__transfer_get_socket(UrlTransfer *transfer);
+/* Whether the transfer asked for MPTCP, and whether the socket it last opened is an MPTCP
+ * one (the kernel did not refuse). */
+bool url__transfer_wants_mptcp(UrlTransfer *transfer);
+bool url__transfer_opened_mptcp(UrlTransfer *transfer);
 
 #endif

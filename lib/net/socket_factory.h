@@ -2,10 +2,13 @@
 #ifndef URL_NET_SOCKET_FACTORY_H
 #define URL_NET_SOCKET_FACTORY_H
 
+#include <net/if.h>
 #include <stdbool.h>
 
 #include <curl/curl.h>
 #include <glib.h>
+
+#include "mptcp/subflow_policy.h"
 
 /* The short kernel send queue every connection gets: data waits in user space where it
  * can still be cancelled or reprioritised, not in a deep socket buffer. */
@@ -34,11 +37,19 @@ typedef struct {
 typedef struct {
     const UrlSocketPolicy *policy;
     GArray *attempts; /* UrlConnectAttempt, in the order curl opened them */
+    /* The transfer's path choices (lib/path, lib/mptcp): MPTCP sockets (TCP when the
+     * kernel refuses), and the interface to bind to ("" for any). */
+    UrlMptcpOptions mptcp; /* service type NONE: plain TCP */
+    char interface[IF_NAMESIZE];
+    bool opened_mptcp; /* the last socket opened is an MPTCP one */
 } UrlSocketFactory;
 
 /* CURLOPT_OPENSOCKETFUNCTION callback; @data is a UrlSocketFactory *. */
 curl_socket_t url__socket_factory_open(void *data, curlsocktype purpose,
                                        struct curl_sockaddr *address);
+
+/* CURLOPT_CLOSESOCKETFUNCTION callback. */
+int url__socket_factory_close(void *unused, curl_socket_t fd);
 
 /* Sets @factory up with @policy (static storage) and installs it on @easy; @factory must
  * outlive the easy handle's transfers. */

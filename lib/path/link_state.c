@@ -207,6 +207,19 @@ const UrlLink *url__link_state_find_address(const UrlLinkState *state, const cha
     return NULL;
 }
 
+bool url__link_state_address_of(const UrlLinkState *state, int index, int family, char *text)
+{
+    for (guint i = 0; state && i < state->addresses->len; i++) {
+        const UrlLinkAddress *a = &g_array_index(state->addresses, UrlLinkAddress, i);
+        if (a->index != index || a->family != family)
+            continue;
+        if (family == AF_INET6 && a->bytes[0] == 0xfe && (a->bytes[1] & 0xc0) == 0x80)
+            continue;
+        return inet_ntop(family, a->bytes, text, 48) != NULL;
+    }
+    return false;
+}
+
 bool url__link_is_usable(const UrlLink *link)
 {
     unsigned needed = IFF_UP | IFF_RUNNING;

@@ -39,6 +39,9 @@ bool url__link_state_equal(const UrlLinkState *a, const UrlLinkState *b);
 const UrlLink *url__link_state_find_index(const UrlLinkState *state, int index);
 /* The link holding numeric address @address (no brackets), NULL when none does. */
 const UrlLink *url__link_state_find_address(const UrlLinkState *state, const char *address);
+/* The first address of @family on interface @index, numeric, into @text (48 bytes);
+ * false when it has none. IPv6 link-local addresses are skipped. */
+bool url__link_state_address_of(const UrlLinkState *state, int index, int family, char *text);
 /* Whether @link can carry traffic: up, with carrier, not loopback, with an address. */
 bool url__link_is_usable(const UrlLink *link);
 

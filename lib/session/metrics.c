@@ -22,6 +22,13 @@ struct UrlTransactionMetrics {
     bool proxy_connection;
     char *tls_protocol_version;
     char *tls_cipher_suite;
+    /* The path (lib/path, lib/mptcp): the interface of the connection, its costs, and
+     * the MPTCP subflows when multipath was negotiated. */
+    char *interface_name;
+    UrlInterfaceType interface_type;
+    bool expensive, constrained, multipath;
+    GArray *subflows; /* Subflow; NULL when none */
+    char *path_manager;
     double timings[URL__TIMING_COUNT]; /* 0: did not happen */
     int64_t byte_counts[URL__BYTE_COUNT];
     GArray *connect_attempts; /* ConnectAttempt; NULL when none */
@@ -34,6 +41,12 @@ typedef struct {
     char *address;
     double start;
 } ConnectAttempt;
+
+typedef struct {
+    char *interface, *local, *remote;
+    int64_t bytes_sent, bytes_received;
+    double rtt;
+} Subflow;
 
 struct UrlTaskMetrics {
     int ref_count; /* atomic */
@@ -82,6 +95,17 @@ static void url_transaction_metrics_free(void *data)
     g_free(t->local_address);
     g_free(t->tls_protocol_version);
     g_free(t->tls_cipher_suite);
+    g_free(t->interface_name);
+    g_free(t->path_manager);
+    if (t->subflows) {
+        for (guint i = 0; i < t->subflows->len; i++) {
+            Subflow *s = &g_array_index(t->subflows, Subflow, i);
+            g_free(s->interface);
+            g_free(s->local);
+            g_free(s->remote);
+        }
+        g_array_free(t->subflows, TRUE);
+    }
     g_free(t);
 }
 
@@ -338,6 +362,149 @@ const char *url_transaction_metrics_get_tls_cipher_suite(const UrlTransactionMet
     return transaction->tls_cipher_suite;
 }
 
+void url__transaction_metrics_set_interface(UrlTransactionMetrics *t, const char *name,
+                                            UrlInterfaceType type, bool expensive, bool constrained)
+{
+    g_return_if_fail(t != NULL);
+    url_replace_string(&t->interface_name, name);
+    t->interface_type = type;
+    t->expensive = expensive;
+    t->constrained = constrained;
+}
+
+void url__transaction_metrics_set_multipath(UrlTransactionMetrics *t, bool negotiated)
+{
+    g_return_if_fail(t != NULL);
+    t->multipath = negotiated;
+}
+
+void url__transaction_metrics_set_path_manager(UrlTransactionMetrics *t, const char *name)
+{
+    g_return_if_fail(t != NULL);
+    url_replace_string(&t->path_manager, name);
+}
+
+const char *url_transaction_metrics_get_path_manager(const UrlTransactionMetrics *transaction)
+{
+    g_return_val_if_fail(transaction != NULL, NULL);
+    return transaction->path_manager;
+}
+
+void url__transaction_metrics_add_subflow(UrlTransactionMetrics *t, const char *interface,
+                                          const char *local, const char *remote, int64_t bytes_sent,
+                                          int64_t bytes_received, double rtt)
+{
+    g_return_if_fail(t != NULL);
+    if (t->subflows == NULL)
+        t->subflows = g_array_new(FALSE, FALSE, sizeof(Subflow));
+    Subflow subflow = {g_strdup(interface), g_strdup(local), g_strdup(remote),
+                       bytes_sent,          bytes_received,  rtt};
+    g_array_append_val(t->subflows, subflow);
+}
+
+const char *url_transaction_metrics_get_interface_name(const UrlTransactionMetrics *transaction)
+{
+    g_return_val_if_fail(transaction != NULL, NULL);
+    return transaction->interface_name;
+}
+
+UrlInterfaceType
+url_transaction_metrics_get_interface_type(const UrlTransactionMetrics *transaction)
+{
+    g_return_val_if_fail(transaction != NULL, URL_INTERFACE_TYPE_OTHER);
+    return transaction->interface_type;
+}
+
+bool url_transaction_metrics_is_cellular(const UrlTransactionMetrics *transaction)
+{
+    g_return_val_if_fail(transaction != NULL, false);
+    return transaction->interface_name &&
+           transaction->interface_type == URL_INTERFACE_TYPE_CELLULAR;
+}
+
+bool url_transaction_metrics_is_expensive(const UrlTransactionMetrics *transaction)
+{
+    g_return_val_if_fail(transaction != NULL, false);
+    return transaction->expensive;
+}
+
+bool url_transaction_metrics_is_constrained(const UrlTransactionMetrics *transaction)
+{
+    g_return_val_if_fail(transaction != NULL, false);
+    return transaction->constrained;
+}
+
+bool url_transaction_metrics_is_multipath(const UrlTransactionMetrics *transaction)
+{
+    g_return_val_if_fail(transaction != NULL, false);
+    return transaction->multipath;
+}
+
+size_t url_transaction_metrics_get_subflow_count(const UrlTransactionMetrics *transaction)
+{
+    g_return_val_if_fail(transaction != NULL, 0);
+    return transaction->subflows ? transaction->subflows->len : 0;
+}
+
+const char *url_transaction_metrics_get_subflow(const UrlTransactionMetrics *transaction,
+                                                size_t index, int64_t *bytes_sent,
+                                                int64_t *bytes_received, double *rtt)
+{
+    if (bytes_sent)
+        *bytes_sent = 0;
+    if (bytes_received)
+        *bytes_received = 0;
+    if (rtt)
+        *rtt = 0;
+    g_return_val_if_fail(transaction != NULL, NULL);
+    if (transaction->subflows == NULL || index >= transaction->subflows->len)
+        return NULL;
+    const Subflow *s = &g_array_index(transaction->subflows, Subflow, index);
+    if (bytes_sent)
+        *bytes_sent = s->bytes_sent;
+    if (bytes_received)
+        *bytes_received = s->bytes_received;
+    if (rtt)
+        *rtt = s->rtt;
+    return s->interface ? s->interface : "";
+}
+
+static void url_json_seconds(GString *out, double seconds);
+static void url_json_string(GString *out, const char *text);
+
+/* Which interface carried the transaction, what it costs, and the MPTCP subflows. */
+static void url_json_path(GString *out, const UrlTransactionMetrics *t)
+{
+    g_string_append(out, ",\"interface\":");
+    url_json_string(out, t->interface_name);
+    g_string_append(out, ",\"interface_type\":");
+    url_json_string(out,
+                    t->interface_name ? url_interface_type_to_string(t->interface_type) : NULL);
+    g_string_append_printf(out, ",\"cellular\":%s,\"expensive\":%s,\"constrained\":%s",
+                           url_transaction_metrics_is_cellular(t) ? "true" : "false",
+                           t->expensive ? "true" : "false", t->constrained ? "true" : "false");
+    g_string_append_printf(out,
+                           ",\"multipath\":%s,\"path_manager\":", t->multipath ? "true" : "false");
+    url_json_string(out, t->path_manager);
+    g_string_append(out, ",\"subflows\":[");
+    for (guint i = 0; t->subflows && i < t->subflows->len; i++) {
+        const Subflow *s = &g_array_index(t->subflows, Subflow, i);
+        g_string_append(out, i ? ",{\"interface\":" : "{\"interface\":");
+        url_json_string(out, s->interface);
+        g_string_append(out, ",\"local_address\":");
+        url_json_string(out, s->local);
+        g_string_append(out, ",\"remote_address\":");
+        url_json_string(out, s->remote);
+        g_string_append_printf(out,
+                               ",\"bytes_sent\":%" G_GINT64_FORMAT
+                               ",\"bytes_received\":%" G_GINT64_FORMAT ",\"rtt\":",
+                               (gint64)s->bytes_sent, (gint64)s->bytes_received);
+        url_json_seconds(out, s->rtt);
+        g_string_append_c(out, '}');
+    }
+    g_string_append_c(out, ']');
+}
+
 static const char *fetch_type_name(UrlResourceFetchType type)
 {
     switch (type) {
@@ -532,6 +699,7 @@ static void url_json_transaction(GString *out, const UrlTransactionMetrics *t)
     url_json_string(out, t->tls_protocol_version);
     g_string_append(out, ",\"tls_cipher_suite\":");
     url_json_string(out, t->tls_cipher_suite);
+    url_json_path(out, t);
     for (size_t i = 0; i < URL__TIMING_COUNT; i++) {
         g_string_append_printf(out, ",\"%s\":", url_timing_keys[i]);
         url_json_timing(out, t->timings[i]);

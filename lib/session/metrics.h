@@ -33,5 +33,16 @@ void url__transaction_metrics_set_proxy_connection(UrlTransactionMetrics *t, boo
 /* Either may be NULL (no TLS). */
 void url__transaction_metrics_set_tls(UrlTransactionMetrics *t, const char *protocol_version,
                                       const char *cipher_suite);
+/* Path facts (lib/path, lib/mptcp): the connection's interface; whether MPTCP was
+ * negotiated; each subflow (interface may be NULL when unknown). */
+void url__transaction_metrics_set_interface(UrlTransactionMetrics *t, const char *name,
+                                            UrlInterfaceType type, bool expensive,
+                                            bool constrained);
+void url__transaction_metrics_set_multipath(UrlTransactionMetrics *t, bool negotiated);
+/* The MPTCP path manager backend that steered the connection (see lib/mptcp). */
+void url__transaction_metrics_set_path_manager(UrlTransactionMetrics *t, const char *name);
+void url__transaction_metrics_add_subflow(UrlTransactionMetrics *t, const char *interface,
+                                          const char *local, const char *remote, int64_t bytes_sent,
+                                          int64_t bytes_received, double rtt);
 
 #endif

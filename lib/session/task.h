@@ -48,6 +48,8 @@ typedef struct {
     UrlTaskMetrics *metrics;
     UrlInputStream *stream;   /* the stream being read, with our wake attached */
     struct UrlTaskAuth *auth; /* task_auth.c: challenges and credentials; NULL until used */
+    /* task_path.c: interface policy, waiting for connectivity, better route */
+    struct UrlTaskPath *path;
     /* task_resolve.c: where the host is */
     struct UrlTaskResolve *resolve;
 } UrlTaskNet;

@@ -17,6 +17,12 @@ IPPROTO_MPTCP = getattr(socket, "IPPROTO_MPTCP", 262)
 class Handler(http.server.SimpleHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
+    def setup(self):
+        super().setup()
+        # Head and body go out as separate writes: without this, Nagle holds the body
+        # for the client's delayed ACK and every small request takes 40 ms more.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
     def log_message(self, *args):
         pass
 

@@ -51,6 +51,12 @@ static UrlTaskMetrics *make_metrics(void)
     url__transaction_metrics_set_fetch_type(t, URL_FETCH_TYPE_NETWORK_LOAD);
     url__transaction_metrics_set_proxy_connection(t, true);
     url__transaction_metrics_set_tls(t, "TLSv1.3", "TLS_AES_128_GCM_SHA256");
+    url__transaction_metrics_set_interface(t, "wifi0", URL_INTERFACE_TYPE_WIFI, false, true);
+    url__transaction_metrics_set_multipath(t, true);
+    url__transaction_metrics_set_path_manager(t, "userspace");
+    url__transaction_metrics_add_subflow(t, "wifi0", "2001:db8::2", "2001:db8::1", 300, 4000000,
+                                         0.0125);
+    url__transaction_metrics_add_subflow(t, NULL, "198.51.100.2", "2001:db8::1", 1, 0, 0);
 
     t = url__task_metrics_add_transaction(metrics);
     url__transaction_metrics_set_url(t, "https://example.com/new\"q\"\\b\x01\n\t\xc3\xa9\xff");
@@ -72,6 +78,14 @@ static const char expected_json[] =
     "\"local_address\":\"2001:db8::2\",\"local_port\":50000,"
     "\"fetch_type\":\"network-load\",\"proxy_connection\":true,"
     "\"tls_protocol_version\":\"TLSv1.3\",\"tls_cipher_suite\":\"TLS_AES_128_GCM_SHA256\","
+    "\"interface\":\"wifi0\",\"interface_type\":\"wifi\",\"cellular\":false,"
+    "\"expensive\":false,\"constrained\":true,\"multipath\":true,"
+    "\"path_manager\":\"userspace\",\"subflows\":["
+    "{\"interface\":\"wifi0\",\"local_address\":\"2001:db8::2\","
+    "\"remote_address\":\"2001:db8::1\",\"bytes_sent\":300,\"bytes_received\":4000000,"
+    "\"rtt\":0.012500},"
+    "{\"interface\":null,\"local_address\":\"198.51.100.2\",\"remote_address\":\"2001:db8::1\","
+    "\"bytes_sent\":1,\"bytes_received\":0,\"rtt\":0.000000}],"
     "\"fetch_start\":1700000000.250000,\"domain_lookup_start\":1700000000.260000,"
     "\"domain_lookup_end\":1700000000.270000,\"connect_start\":1700000000.280000,"
     "\"secure_connection_start\":1700000000.290000,\"secure_connection_end\":1700000000.300000,"
@@ -87,6 +101,8 @@ static const char expected_json[] =
     "\"tcp_fast_open\":false,\"local_address\":null,\"local_port\":0,"
     "\"fetch_type\":\"unknown\",\"proxy_connection\":false,"
     "\"tls_protocol_version\":null,\"tls_cipher_suite\":null,"
+    "\"interface\":null,\"interface_type\":null,\"cellular\":false,\"expensive\":false,"
+    "\"constrained\":false,\"multipath\":false,\"path_manager\":null,\"subflows\":[],"
     "\"fetch_start\":1700000001.000000,\"domain_lookup_start\":null,\"domain_lookup_end\":null,"
     "\"connect_start\":null,\"secure_connection_start\":null,\"secure_connection_end\":null,"
     "\"connect_end\":null,\"request_start\":null,\"request_end\":null,\"response_start\":null,"
@@ -254,6 +270,36 @@ static void test_getters_tolerate_null(void)
     log_capture_end_expect(&capture, "*metrics != NULL*transaction != NULL*");
 }
 
+/* The path facts (lib/path, lib/mptcp) through the public getters. */
+static void test_path_getters(void)
+{
+    UrlTaskMetrics *metrics = make_metrics();
+    const UrlTransactionMetrics *t = url_task_metrics_get_transaction(metrics, 0);
+    g_assert_cmpstr(url_transaction_metrics_get_interface_name(t), ==, "wifi0");
+    g_assert_cmpint(url_transaction_metrics_get_interface_type(t), ==, URL_INTERFACE_TYPE_WIFI);
+    g_assert_false(url_transaction_metrics_is_cellular(t));
+    g_assert_false(url_transaction_metrics_is_expensive(t));
+    g_assert_true(url_transaction_metrics_is_constrained(t));
+    g_assert_true(url_transaction_metrics_is_multipath(t));
+    g_assert_cmpstr(url_transaction_metrics_get_path_manager(t), ==, "userspace");
+    g_assert_cmpuint(url_transaction_metrics_get_subflow_count(t), ==, 2);
+    int64_t sent = -1, received = -1;
+    double rtt = -1;
+    g_assert_cmpstr(url_transaction_metrics_get_subflow(t, 0, &sent, &received, &rtt), ==, "wifi0");
+    g_assert_cmpint(sent, ==, 300);
+    g_assert_cmpint(received, ==, 4000000);
+    g_assert_cmpfloat(rtt, ==, 0.0125);
+    g_assert_cmpstr(url_transaction_metrics_get_subflow(t, 1, NULL, NULL, NULL), ==, "");
+    g_assert_null(url_transaction_metrics_get_subflow(t, 2, &sent, NULL, NULL));
+    g_assert_cmpint(sent, ==, 0);
+    const UrlTransactionMetrics *other = url_task_metrics_get_transaction(metrics, 1);
+    g_assert_null(url_transaction_metrics_get_interface_name(other));
+    g_assert_false(url_transaction_metrics_is_multipath(other));
+    g_assert_null(url_transaction_metrics_get_path_manager(other));
+    g_assert_cmpuint(url_transaction_metrics_get_subflow_count(other), ==, 0);
+    url_task_metrics_unref(metrics);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -265,5 +311,6 @@ int main(int argc, char **argv)
     g_test_add_func("/metrics/setters-replace-strings", test_setters_replace_strings);
     g_test_add_func("/metrics/non-finite-times-are-null", test_non_finite_times_are_null);
     g_test_add_func("/metrics/getters-tolerate-null", test_getters_tolerate_null);
+    g_test_add_func("/metrics/path-getters", test_path_getters);
     return g_test_run();
 }

@@ -1,0 +1,26 @@
+/* task_path.h — a task's path step before each hop (interface policy, waiting for
+ * connectivity, MPTCP), the better-route watch while it runs, and the path facts in its
+ * metrics. Network thread only. */
+#ifndef URL_SESSION_TASK_PATH_H
+#define URL_SESSION_TASK_PATH_H
+
+#include <stdbool.h>
+
+#include "http/transfer.h"
+
+typedef struct UrlSessionTask UrlSessionTask;
+typedef struct UrlTaskPath UrlTaskPath;
+
+/* Whether the task may start its hop now. When not, it either waits for a path (and
+ * calls @then(task) once one appears) or has been failed with
+ * URL_ERROR_NOT_CONNECTED_TO_INTERNET (url__task_net_fail). */
+bool url__task_path_ready(UrlSessionTask *task, void (*then)(UrlSessionTask *task));
+/* Sets the spec's MPTCP wish and interface binding; strings valid until the next hop. */
+void url__task_path_fill_spec(UrlSessionTask *task, UrlTransferSpec *spec);
+/* Adds interface, its type and costs, MPTCP negotiation and subflows to the transaction
+ * just recorded for @transfer. */
+void url__task_path_annotate(UrlSessionTask *task, UrlTransfer *transfer);
+/* Stops watching paths and frees the task's path state. */
+void url__task_path_clear(UrlSessionTask *task);
+
+#endif
