@@ -518,28 +518,6 @@ URL_API bool url_session_configuration_get_allows_constrained_network_access(
     const UrlSessionConfiguration *configuration);
 
 /**
- * url_session_configuration_set_interface_type:
- * @interface: an interface name ("wifi0"), shorter than 16 bytes; copied
- * @type: what the interface is for the session's policy and metrics
- *
- * Overrides the type sysfs gives @interface (and URLSESSION_INTERFACE_TYPES): a
- * cellular interface is expensive and is avoided when cellular access is not allowed.
- * Thread: any, not concurrently with other calls on @configuration
- */
-URL_API void url_session_configuration_set_interface_type(UrlSessionConfiguration *configuration,
-                                                          const char *interface,
-                                                          UrlInterfaceType type);
-/**
- * url_session_configuration_get_interface_type:
- * @type: (out) (optional): the type set for @interface
- * Returns: whether the configuration overrides @interface's type
- * Thread: any
- */
-URL_API bool
-url_session_configuration_get_interface_type(const UrlSessionConfiguration *configuration,
-                                             const char *interface, UrlInterfaceType *type);
-
-/**
  * url_session_configuration_set_dns_servers:
  * @servers: (nullable): comma-separated servers, each an IPv4 address, an IPv6 address,
  *   or either with a port ("192.0.2.53:5353", "[fd00::53]:53"); copied. NULL restores
@@ -615,6 +593,49 @@ URL_API void url_session_configuration_set_tcp_fast_open(UrlSessionConfiguration
 /** Returns: whether TCP Fast Open is enabled for idempotent requests. Thread: any */
 URL_API bool
 url_session_configuration_get_tcp_fast_open(const UrlSessionConfiguration *configuration);
+
+/**
+ * url_session_configuration_set_interface_type:
+ * @interface: an interface name ("wifi0"), shorter than 16 bytes; copied
+ * @type: what the interface is for the session's policy and metrics
+ *
+ * Overrides the type sysfs gives @interface (and URLSESSION_INTERFACE_TYPES): a
+ * cellular interface is expensive and is avoided when cellular access is not allowed.
+ * Thread: any, not concurrently with other calls on @configuration
+ */
+URL_API void url_session_configuration_set_interface_type(UrlSessionConfiguration *configuration,
+                                                          const char *interface,
+                                                          UrlInterfaceType type);
+/**
+ * url_session_configuration_get_interface_type:
+ * @type: (out) (optional): the type set for @interface
+ * Returns: whether the configuration overrides @interface's type
+ * Thread: any
+ */
+URL_API bool
+url_session_configuration_get_interface_type(const UrlSessionConfiguration *configuration,
+                                             const char *interface, UrlInterfaceType *type);
+
+/**
+ * url_session_configuration_set_manages_mptcp_endpoints:
+ * @manages: default false
+ *
+ * With the kernel's MPTCP path manager (net.mptcp.pm_type=0) and CAP_NET_ADMIN, lets the
+ * session's multipath connections set the network namespace's MPTCP endpoints (what
+ * "ip mptcp endpoint" shows): a subflow endpoint per permitted secondary interface,
+ * backup for handover, and the primary's again when it comes back. The endpoints are the
+ * namespace's, so they apply to every MPTCP connection in it; the library removes and
+ * re-adds only those it made (ids 100 and up). Without it, the kernel path manager uses
+ * the endpoints the system configured. The user-space path manager (pm_type=1) needs no
+ * such permission: it acts per connection.
+ * Thread: any, not concurrently with other calls on @configuration
+ */
+URL_API void
+url_session_configuration_set_manages_mptcp_endpoints(UrlSessionConfiguration *configuration,
+                                                      bool manages);
+/** Returns: whether the session may manage MPTCP endpoints. Thread: any */
+URL_API bool
+url_session_configuration_get_manages_mptcp_endpoints(const UrlSessionConfiguration *configuration);
 
 #ifdef __cplusplus
 }

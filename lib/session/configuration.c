@@ -13,7 +13,6 @@
 #include "net/happy_eyeballs.h"
 #include "net/nat64.h"
 #include "net/resolver.h"
-
 #include "path/interface_type.h"
 
 static UrlSessionConfiguration *url_configuration_new(bool ephemeral)
@@ -605,29 +604,6 @@ bool url_session_configuration_get_allows_constrained_network_access(
     return configuration->allows_constrained_network_access;
 }
 
-void url_session_configuration_set_interface_type(UrlSessionConfiguration *configuration,
-                                                  const char *interface, UrlInterfaceType type)
-{
-    g_return_if_fail(configuration != NULL);
-    g_return_if_fail(interface != NULL && *interface != '\0' && strlen(interface) < 16);
-    if (configuration->interface_types == NULL)
-        configuration->interface_types = url__interface_overrides_new();
-    url__interface_overrides_set(configuration->interface_types, interface, type);
-}
-
-bool url_session_configuration_get_interface_type(const UrlSessionConfiguration *configuration,
-                                                  const char *interface, UrlInterfaceType *type)
-{
-    g_return_val_if_fail(configuration != NULL && interface != NULL, false);
-    const UrlInterfaceOverride *found =
-        configuration->interface_types
-            ? g_hash_table_lookup(configuration->interface_types, interface)
-            : NULL;
-    if (found && type)
-        *type = found->type;
-    return found != NULL;
-}
-
 bool url_session_configuration_set_dns_servers(UrlSessionConfiguration *configuration,
                                                const char *servers)
 {
@@ -712,4 +688,41 @@ bool url_session_configuration_get_tcp_fast_open(const UrlSessionConfiguration *
 {
     g_return_val_if_fail(configuration != NULL, false);
     return configuration->tcp_fast_open;
+}
+
+void url_session_configuration_set_interface_type(UrlSessionConfiguration *configuration,
+                                                  const char *interface, UrlInterfaceType type)
+{
+    g_return_if_fail(configuration != NULL);
+    g_return_if_fail(interface != NULL && *interface != '\0' && strlen(interface) < 16);
+    if (configuration->interface_types == NULL)
+        configuration->interface_types = url__interface_overrides_new();
+    url__interface_overrides_set(configuration->interface_types, interface, type);
+}
+
+bool url_session_configuration_get_interface_type(const UrlSessionConfiguration *configuration,
+                                                  const char *interface, UrlInterfaceType *type)
+{
+    g_return_val_if_fail(configuration != NULL && interface != NULL, false);
+    const UrlInterfaceOverride *found =
+        configuration->interface_types
+            ? g_hash_table_lookup(configuration->interface_types, interface)
+            : NULL;
+    if (found && type)
+        *type = found->type;
+    return found != NULL;
+}
+
+void url_session_configuration_set_manages_mptcp_endpoints(UrlSessionConfiguration *configuration,
+                                                           bool manages)
+{
+    g_return_if_fail(configuration != NULL);
+    configuration->manages_mptcp_endpoints = manages;
+}
+
+bool url_session_configuration_get_manages_mptcp_endpoints(
+    const UrlSessionConfiguration *configuration)
+{
+    g_return_val_if_fail(configuration != NULL, false);
+    return configuration->manages_mptcp_endpoints;
 }

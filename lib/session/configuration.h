@@ -51,6 +51,7 @@ struct UrlSessionConfiguration {
     UrlAddressFamily address_family;
     bool tcp_fast_open;
     GHashTable *interface_types; /* name -> UrlInterfaceOverride (lib/path); NULL: none */
+    bool manages_mptcp_endpoints;
 };
 
 /* The default User-Agent: "liburlsession/0.1.0 libcurl/7.88.1"; static. */

@@ -15,6 +15,7 @@
 #include "session/response.h"
 #include "session/task_auth.h"
 #include "http/cookie_storage.h"
+#include "session/task_path.h"
 #include "session/task_resolve.h"
 
 #define MAX_REDIRECTS           20
@@ -506,6 +507,10 @@ static char *proxy_for(UrlSessionTask *task, const char *url)
 
 static void begin_request(UrlSessionTask *task)
 {
+    /* Where the hop may go comes first: no network means waiting or
+     * not-connected-to-internet, not a DNS failure. */
+    if (!url__task_path_ready(task, begin_request))
+        return;
     UrlTaskNet *net = &task->net;
     const UrlSessionConfiguration *configuration = task->session->configuration;
     UrlRequest *request = net->request;
@@ -536,6 +541,7 @@ static void begin_request(UrlSessionTask *task)
         .proxy = proxy,
     };
     url__task_auth_fill_spec(task, &spec, request->url);
+    url__task_path_fill_spec(task, &spec);
     url__task_resolve_fill_spec(task, &spec);
     switch (request->body_kind) {
     case URL_REQUEST_BODY_DATA: {
@@ -632,6 +638,7 @@ static void end_transfer(UrlSessionTask *task)
     if (net->transfer == NULL)
         return;
     record_transaction(task);
+    url__task_path_annotate(task, net->transfer);
     url__task_resolve_annotate(task, net->transfer);
     url__transfer_prepare_removal(net->transfer);
     url__multi_driver_remove(url__session_driver(task->session),
@@ -967,6 +974,7 @@ static void finish(UrlSessionTask *task, UrlError *error)
     net->finished = true;
     end_transfer(task);
     url__task_auth_clear(task);
+    url__task_path_clear(task);
     url__task_resolve_clear(task);
     url__timer_free(net->idle_timer);
     url__timer_free(net->resource_timer);
