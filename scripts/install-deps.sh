@@ -43,6 +43,8 @@ PACKAGES=(
     zstd                # test_decoding: zstd-compressed responses
     tinyproxy           # test_proxies: an HTTP proxy (absolute-form and CONNECT)
     dante-server        # test_proxies: a SOCKS5 proxy (danted)
+    iproute2            # test/netlab/multipath.sh: ip mptcp, tc (tbf)
+    util-linux          # test/multipath: setpriv (a client without CAP_NET_ADMIN)
 )
 
 log() { printf 'install-deps: %s\n' "$*"; }

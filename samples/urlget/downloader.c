@@ -356,6 +356,12 @@ static UrlSession *create_session(Downloader *downloader)
         url_session_configuration_set_dns_servers(configuration, options->dns_servers);
     }
     url_session_configuration_set_address_family(configuration, options->address_family);
+    url_session_configuration_set_multipath_service_type(configuration, options->multipath);
+    url_session_configuration_set_allows_cellular_access(configuration, !options->no_cellular);
+    for (size_t i = 0; i < options->interface_count; i++) {
+        url_session_configuration_set_interface_type(configuration, options->interface_names[i],
+                                                     options->interface_types[i]);
+    }
     char *directory = transfer_plan_download_directory(downloader->transfers, downloader->count);
     if (directory != NULL) {
         url_session_configuration_set_download_directory(configuration, directory);

@@ -35,6 +35,13 @@ static const char help_text[] =
     "                         (\"[fd00::53]:53,192.0.2.53\")\n"
     "  -4, --ipv4             connect over IPv4 only\n"
     "  -6, --ipv6             connect over IPv6 only (NAT64-synthesized addresses included)\n"
+    "      --multipath TYPE   Multipath TCP: none (default), handover (Wi-Fi / wired carries\n"
+    "                         the data, cellular takes over when it fails), interactive\n"
+    "                         (the lowest-latency path carries it) or aggregate (all paths)\n"
+    "      --interface-type IF=TYPE\n"
+    "                         treat interface IF as TYPE: wifi, cellular, wired, loopback\n"
+    "                         or other (repeatable; sysfs decides otherwise)\n"
+    "      --no-cellular      never use a cellular interface\n"
     "\n"
     "Output:\n"
     "      --metrics[=FILE]   after each URL, write one JSON line with its URL, file,\n"
@@ -70,6 +77,9 @@ enum {
     OPTION_METRICS,
     OPTION_VERSION,
     OPTION_DNS_SERVERS,
+    OPTION_MULTIPATH,
+    OPTION_INTERFACE_TYPE,
+    OPTION_NO_CELLULAR,
 };
 
 static const struct option long_options[] = {
@@ -81,6 +91,9 @@ static const struct option long_options[] = {
     {"http1.1", no_argument, NULL, OPTION_HTTP1_1},
     {"metrics", optional_argument, NULL, OPTION_METRICS},
     {"dns-servers", required_argument, NULL, OPTION_DNS_SERVERS},
+    {"multipath", required_argument, NULL, OPTION_MULTIPATH},
+    {"interface-type", required_argument, NULL, OPTION_INTERFACE_TYPE},
+    {"no-cellular", no_argument, NULL, OPTION_NO_CELLULAR},
     {"ipv4", no_argument, NULL, '4'},
     {"ipv6", no_argument, NULL, '6'},
     {"quiet", no_argument, NULL, 'q'},
@@ -215,6 +228,41 @@ OptionsResult options_parse(int argc, char **argv, UrlgetOptions *options)
             options->dns_servers = optarg;
             break;
         }
+        case OPTION_MULTIPATH: {
+            static const char *const types[] = {"none", "handover", "interactive", "aggregate"};
+            int type = -1;
+            for (int t = 0; t < 4; t++) {
+                if (strcmp(optarg, types[t]) == 0) {
+                    type = t;
+                }
+            }
+            if (type < 0) {
+                return usage_error("--multipath %s: none, handover, interactive or aggregate",
+                                   optarg);
+            }
+            options->multipath = (UrlMultipathServiceType)type;
+            break;
+        }
+        case OPTION_INTERFACE_TYPE: {
+            char *equals = strchr(optarg, '=');
+            UrlInterfaceType type;
+            if (equals == NULL || equals == optarg || equals - optarg >= 16 ||
+                !url_interface_type_from_string(equals + 1, &type)) {
+                return usage_error("--interface-type %s: IF=TYPE, TYPE one of wifi, cellular, "
+                                   "wired, loopback, other",
+                                   optarg);
+            }
+            if (options->interface_count == 8) {
+                return usage_error("--interface-type: at most 8");
+            }
+            *equals = '\0'; /* argv is ours to split */
+            options->interface_names[options->interface_count] = optarg;
+            options->interface_types[options->interface_count++] = type;
+            break;
+        }
+        case OPTION_NO_CELLULAR:
+            options->no_cellular = true;
+            break;
         case '4':
         case '6':
             if (options->address_family != URL_ADDRESS_FAMILY_ANY) {

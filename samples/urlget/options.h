@@ -16,11 +16,17 @@ typedef struct UrlgetOptions {
     bool resume;         /* -C -: continue partial files with a byte range */
     const char *ca_file; /* --cacert, or NULL for the system store */
     UrlHttpVersion http_version;
-    bool metrics;                    /* --metrics[=FILE] */
-    const char *metrics_path;        /* NULL: stderr */
-    bool quiet;                      /* -q: no progress */
-    const char *dns_servers;         /* --dns-servers LIST, or NULL for resolv.conf */
-    UrlAddressFamily address_family; /* -4 / -6 */
+    bool metrics;                      /* --metrics[=FILE] */
+    const char *metrics_path;          /* NULL: stderr */
+    bool quiet;                        /* -q: no progress */
+    const char *dns_servers;           /* --dns-servers LIST, or NULL for resolv.conf */
+    UrlAddressFamily address_family;   /* -4 / -6 */
+    UrlMultipathServiceType multipath; /* --multipath TYPE */
+    bool no_cellular;                  /* --no-cellular */
+    /* --interface-type IF=TYPE, in order (borrowed from argv, split at '='). */
+    const char *interface_names[8];
+    UrlInterfaceType interface_types[8];
+    size_t interface_count;
 } UrlgetOptions;
 
 typedef enum {
