@@ -637,6 +637,33 @@ url_session_configuration_set_manages_mptcp_endpoints(UrlSessionConfiguration *c
 URL_API bool
 url_session_configuration_get_manages_mptcp_endpoints(const UrlSessionConfiguration *configuration);
 
+/**
+ * url_session_configuration_set_dns_over_https_url:
+ * @url: (nullable): the DNS over HTTPS (RFC 8484) server's URL, such as
+ *   "https://dns.example/dns-query"; https only; copied. NULL (the default) uses the DNS
+ *   servers (url_session_configuration_set_dns_servers(), or /etc/resolv.conf).
+ * @error: (out) (optional) (transfer full): why @url was refused
+ *
+ * The session's lookups (A and AAAA, and the NAT64 prefix discovery of ipv4only.arpa)
+ * go to @url as two HTTP/2 POSTs of application/dns-message instead of to the DNS
+ * servers; /etc/hosts is still read first and answers are cached for their TTL. The
+ * DoH server's own host name is resolved with the system resolver (getaddrinfo), never
+ * through itself: give an IP literal in @url to need no DNS at all. Its certificate is
+ * checked against url_session_configuration_set_ca_file() / _set_ca_path() when set,
+ * else the system's store. When the server cannot be reached or answers with an error,
+ * tasks fail with URL_ERROR_DNS_LOOKUP_FAILED and a message naming the DoH server.
+ *
+ * Returns: false, changing nothing, when @url is not an https URL with a host (@error
+ *   then has URL_ERROR_BAD_URL and says why)
+ * Thread: any, not concurrently with other calls on @configuration
+ */
+URL_API bool
+url_session_configuration_set_dns_over_https_url(UrlSessionConfiguration *configuration,
+                                                 const char *url, UrlError **error);
+/** Returns: (transfer none) (nullable): the DNS over HTTPS URL, NULL when unset. Thread: any */
+URL_API const char *
+url_session_configuration_get_dns_over_https_url(const UrlSessionConfiguration *configuration);
+
 #ifdef __cplusplus
 }
 #endif

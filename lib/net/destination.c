@@ -307,6 +307,9 @@ UrlDestinations *url__destinations_new(const UrlDestinationsOptions *options, Ur
     UrlResolverOptions resolver = {
         .dns_servers = options->dns_servers,
         .timeout = options->dns_timeout,
+        .doh_url = options->doh_url,
+        .ca_file = options->ca_file,
+        .ca_path = options->ca_path,
     };
     self->resolver = url__resolver_new(&resolver, error);
     if (self->resolver == NULL) {

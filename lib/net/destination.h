@@ -21,6 +21,9 @@ typedef struct {
     const char *dns_servers;  /* NULL: resolv.conf */
     const char *nat64_prefix; /* "64:ff9b::/96"; NULL: discover (RFC 7050) */
     double dns_timeout;       /* seconds */
+    const char *doh_url;      /* DNS over HTTPS instead of @dns_servers; NULL: none */
+    const char *ca_file;      /* the DoH server's trust; NULL: the system's */
+    const char *ca_path;
 } UrlDestinationsOptions;
 
 typedef struct {

@@ -4,7 +4,9 @@
  * c-ares tells us which sockets it wants watched (ARES_OPT_SOCK_STATE_CB); one GSource
  * per channel carries them as unix fds and c-ares's next timeout as its ready time, as
  * the curl multi driver does. AAAA and A are two ares_getaddrinfo calls (one per family)
- * because AF_UNSPEC answers only when both families have. */
+ * because AF_UNSPEC answers only when both families have. With DNS over HTTPS configured
+ * they are two DoH queries instead (doh.c), after the hosts file; the cache and the
+ * resolution delay are the same. */
 #include "net/resolver.h"
 
 #include <arpa/inet.h>
@@ -19,6 +21,7 @@
 
 #include "http/network_thread.h"
 #include "http/timer.h"
+#include "net/doh.h"
 #include "net/network_change.h"
 #include "session/error.h"
 
@@ -47,6 +50,7 @@ struct UrlResolver {
     uint64_t cache_generation;
     GList *queries; /* UrlResolveQuery, alive until their lookups returned */
     bool freeing;
+    UrlDoh *doh; /* NULL: the DNS servers */
 };
 
 typedef struct {
@@ -55,6 +59,7 @@ typedef struct {
     bool cached;
     int status; /* ARES_* */
     GArray *addresses;
+    char *reason; /* why it failed, when c-ares's words for @status are not enough */
 } FamilyAnswer;
 
 struct UrlResolveQuery {
@@ -148,9 +153,11 @@ static GSourceFuncs channel_funcs = {.dispatch = channel_dispatch};
 
 static void query_free(UrlResolveQuery *query)
 {
-    for (int i = 0; i < FAMILY_COUNT; i++)
+    for (int i = 0; i < FAMILY_COUNT; i++) {
         if (query->answers[i].addresses)
             g_array_unref(query->answers[i].addresses);
+        g_free(query->answers[i].reason);
+    }
     url__timer_free(query->timer);
     g_free(query->host);
     g_free(query);
@@ -196,14 +203,17 @@ static void deliver(UrlResolveQuery *query)
     if (all->len == 0) {
         bool not_found = true;
         int failure = ARES_SUCCESS;
+        const char *reason = NULL;
         for (int i = 0; i < FAMILY_COUNT; i++) {
             FamilyAnswer *answer = &query->answers[i];
             if (!answer->wanted)
                 continue;
             if (!answer->done || !is_not_found(answer->status)) {
                 not_found = false;
-                if (answer->done && answer->status != ARES_SUCCESS)
+                if (answer->done && answer->status != ARES_SUCCESS) {
                     failure = answer->status;
+                    reason = answer->reason ? answer->reason : reason;
+                }
             }
         }
         if (not_found) {
@@ -213,8 +223,9 @@ static void deliver(UrlResolveQuery *query)
         } else {
             result.error_code = URL_ERROR_DNS_LOOKUP_FAILED;
             message = g_strdup_printf("DNS lookup of \"%s\" failed: %s", query->host,
-                                      failure != ARES_SUCCESS ? ares_strerror(failure)
-                                                              : "no answer in time");
+                                      reason                    ? reason
+                                      : failure != ARES_SUCCESS ? ares_strerror(failure)
+                                                                : "no answer in time");
         }
         result.error_message = message;
     }
@@ -266,17 +277,38 @@ typedef struct {
     int index;
 } LookupContext;
 
+static void add_address(GArray *addresses, const UrlAddress *address)
+{
+    for (guint i = 0; i < addresses->len; i++)
+        if (url__address_equal(&g_array_index(addresses, UrlAddress, i), address))
+            return;
+    g_array_append_val(addresses, *address);
+}
+
+/* One family's lookup returned: @addresses (transfer full) with the smallest TTL. */
+static void family_answered(UrlResolveQuery *query, int index, int status, GArray *addresses,
+                            int ttl, const char *reason)
+{
+    query->outstanding--;
+    FamilyAnswer *answer = &query->answers[index];
+    answer->done = true;
+    answer->status = status;
+    answer->addresses = addresses;
+    answer->reason = g_strdup(reason);
+    UrlResolver *self = query->resolver;
+    if (addresses->len > 0 && url__network_generation() == self->cache_generation)
+        cache_store(self, query->host, index, addresses, ttl);
+    evaluate(query);
+    query_release_if_spent(query);
+}
+
 static void on_addrinfo(void *arg, int status, int timeouts, struct ares_addrinfo *info)
 {
     LookupContext *context = arg;
     UrlResolveQuery *query = context->query;
     int index = context->index;
     g_free(context);
-    query->outstanding--;
-    FamilyAnswer *answer = &query->answers[index];
-    answer->done = true;
-    answer->status = status;
-    answer->addresses = g_array_new(FALSE, FALSE, sizeof(UrlAddress));
+    GArray *addresses = g_array_new(FALSE, FALSE, sizeof(UrlAddress));
     int ttl = G_MAXINT;
     if (status == ARES_SUCCESS && info) {
         for (struct ares_addrinfo_node *node = info->nodes; node; node = node->ai_next) {
@@ -284,26 +316,53 @@ static void on_addrinfo(void *arg, int status, int timeouts, struct ares_addrinf
             if (node->ai_family != family_of(index) ||
                 !url__address_from_sockaddr(node->ai_addr, &address))
                 continue;
-            bool duplicate = false;
-            for (guint i = 0; i < answer->addresses->len; i++)
-                duplicate =
-                    duplicate ||
-                    url__address_equal(&g_array_index(answer->addresses, UrlAddress, i), &address);
-            if (!duplicate)
-                g_array_append_val(answer->addresses, address);
+            add_address(addresses, &address);
             if (node->ai_ttl < ttl)
                 ttl = node->ai_ttl;
         }
     }
     if (info)
         ares_freeaddrinfo(info);
+    if (status == ARES_EDESTRUCTION) {
+        /* The resolver is being freed; it frees the query. */
+        g_array_unref(addresses);
+        return;
+    }
+    family_answered(query, index, status, addresses, ttl == G_MAXINT ? 0 : ttl, NULL);
+}
+
+static void on_doh(int status, const UrlAddress *found, size_t count, int ttl, const char *reason,
+                   void *data)
+{
+    LookupContext *context = data;
+    UrlResolveQuery *query = context->query;
+    int index = context->index;
+    g_free(context);
     if (status == ARES_EDESTRUCTION)
         return; /* the resolver is being freed; it frees the query */
-    UrlResolver *self = query->resolver;
-    if (answer->addresses->len > 0 && url__network_generation() == self->cache_generation)
-        cache_store(self, query->host, index, answer->addresses, ttl == G_MAXINT ? 0 : ttl);
-    evaluate(query);
-    query_release_if_spent(query);
+    GArray *addresses = g_array_new(FALSE, FALSE, sizeof(UrlAddress));
+    for (size_t i = 0; i < count; i++)
+        add_address(addresses, &found[i]);
+    family_answered(query, index, status, addresses, ttl, reason);
+}
+
+/* With DoH, the hosts file is read here (c-ares reads it itself for DNS lookups). */
+static bool hosts_file_answer(UrlResolver *self, const char *host, int index, FamilyAnswer *answer)
+{
+    struct hostent *entry = NULL;
+    if (ares_gethostbyname_file(self->channel, host, family_of(index), &entry) != ARES_SUCCESS)
+        return false;
+    answer->addresses = g_array_new(FALSE, FALSE, sizeof(UrlAddress));
+    for (char **item = entry->h_addr_list; item && *item; item++) {
+        UrlAddress address = {.family = entry->h_addrtype};
+        memcpy(address.bytes, *item, entry->h_addrtype == AF_INET6 ? 16 : 4);
+        if (address.family == family_of(index))
+            add_address(answer->addresses, &address);
+    }
+    ares_free_hostent(entry);
+    answer->done = true;
+    answer->status = answer->addresses->len > 0 ? ARES_SUCCESS : ARES_ENODATA;
+    return true;
 }
 
 static bool cache_lookup(UrlResolver *self, const char *host, int index, FamilyAnswer *answer)
@@ -374,15 +433,21 @@ UrlResolveQuery *url__resolver_resolve(UrlResolver *self, const char *host, bool
         if (!answer->wanted || localhost_answer(host, i, answer) ||
             cache_lookup(self, host, i, answer))
             continue;
+        if (self->doh && hosts_file_answer(self, host, i, answer))
+            continue;
+        LookupContext *context = g_new(LookupContext, 1);
+        context->query = query;
+        context->index = i;
+        query->outstanding++;
+        if (self->doh) {
+            url__doh_query(self->doh, host, family_of(i), on_doh, context);
+            continue;
+        }
         struct ares_addrinfo_hints hints = {
             .ai_family = family_of(i),
             .ai_socktype = SOCK_STREAM,
             .ai_flags = ARES_AI_NOSORT,
         };
-        LookupContext *context = g_new(LookupContext, 1);
-        context->query = query;
-        context->index = i;
-        query->outstanding++;
         ares_getaddrinfo(self->channel, host, NULL, &hints, on_addrinfo, context);
     }
     /* Hosts-file and cache answers come back inside the call above: deliver later. */
@@ -482,7 +547,15 @@ UrlResolver *url__resolver_new(const UrlResolverOptions *options, UrlError **err
         url__resolver_free(self);
         return NULL;
     }
-    if (options->dns_servers) {
+    if (options->doh_url) {
+        UrlDohOptions doh = {
+            .url = options->doh_url,
+            .ca_file = options->ca_file,
+            .ca_path = options->ca_path,
+            .timeout = options->timeout,
+        };
+        self->doh = url__doh_new(&doh);
+    } else if (options->dns_servers) {
         status = ares_set_servers_ports_csv(self->channel, options->dns_servers);
         if (status != ARES_SUCCESS) {
             url__error_set(error, URL_ERROR_DNS_LOOKUP_FAILED,
@@ -507,6 +580,7 @@ void url__resolver_free(UrlResolver *self)
     self->freeing = true;
     /* Pending lookups call back with ARES_EDESTRUCTION here; their queries are freed
      * below. */
+    url__doh_free(self->doh);
     if (self->channel)
         ares_destroy(self->channel);
     for (GList *l = self->queries; l; l = l->next)

@@ -33,6 +33,11 @@ typedef void (*UrlResolveFunc)(const UrlResolveResult *result, void *data);
 typedef struct {
     const char *dns_servers; /* "[fd00::53]:53,192.0.2.53"; NULL: /etc/resolv.conf */
     double timeout;          /* seconds for one lookup, all retries included */
+    /* DNS over HTTPS (RFC 8484): when set, lookups go to this https URL instead of the
+     * DNS servers (the hosts file is still read first). */
+    const char *doh_url;
+    const char *ca_file; /* the trust for the DoH server; NULL: the system's */
+    const char *ca_path;
 } UrlResolverOptions;
 
 /* Network thread only, like every function here. Returns NULL with @error set when the

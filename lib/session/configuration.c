@@ -11,9 +11,11 @@
 #include "http/proxy.h"
 
 #include "net/happy_eyeballs.h"
+#include "net/doh.h"
 #include "net/nat64.h"
 #include "net/resolver.h"
 #include "path/interface_type.h"
+#include "session/error.h"
 
 static UrlSessionConfiguration *url_configuration_new(bool ephemeral)
 {
@@ -88,6 +90,7 @@ url_session_configuration_copy(const UrlSessionConfiguration *configuration)
     copy->download_directory = g_strdup(configuration->download_directory);
     copy->dns_servers = g_strdup(configuration->dns_servers);
     copy->nat64_prefix = g_strdup(configuration->nat64_prefix);
+    copy->dns_over_https_url = g_strdup(configuration->dns_over_https_url);
     copy->interface_types = configuration->interface_types
                                 ? url__interface_overrides_copy(configuration->interface_types)
                                 : NULL;
@@ -118,6 +121,7 @@ void url_session_configuration_unref(UrlSessionConfiguration *configuration)
     g_free(configuration->download_directory);
     g_free(configuration->dns_servers);
     g_free(configuration->nat64_prefix);
+    g_free(configuration->dns_over_https_url);
     if (configuration->interface_types)
         g_hash_table_unref(configuration->interface_types);
     g_free(configuration);
@@ -725,4 +729,27 @@ bool url_session_configuration_get_manages_mptcp_endpoints(
 {
     g_return_val_if_fail(configuration != NULL, false);
     return configuration->manages_mptcp_endpoints;
+}
+
+bool url_session_configuration_set_dns_over_https_url(UrlSessionConfiguration *configuration,
+                                                      const char *url, UrlError **error)
+{
+    g_return_val_if_fail(configuration != NULL, false);
+    char *reason = NULL;
+    if (url != NULL && !url__doh_url_valid(url, &reason)) {
+        url__error_set(error, URL_ERROR_BAD_URL, "%s", reason);
+        g_free(reason);
+        return false;
+    }
+    char *copy = g_strdup(url);
+    g_free(configuration->dns_over_https_url);
+    configuration->dns_over_https_url = copy;
+    return true;
+}
+
+const char *
+url_session_configuration_get_dns_over_https_url(const UrlSessionConfiguration *configuration)
+{
+    g_return_val_if_fail(configuration != NULL, NULL);
+    return configuration->dns_over_https_url;
 }

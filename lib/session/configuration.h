@@ -52,6 +52,7 @@ struct UrlSessionConfiguration {
     bool tcp_fast_open;
     GHashTable *interface_types; /* name -> UrlInterfaceOverride (lib/path); NULL: none */
     bool manages_mptcp_endpoints;
+    char *dns_over_https_url; /* NULL: the DNS servers */
 };
 
 /* The default User-Agent: "liburlsession/0.1.0 libcurl/7.88.1"; static. */

@@ -72,6 +72,9 @@ UrlDestinations *url__session_destinations(UrlSession *session, UrlError **error
         .dns_servers = configuration->dns_servers,
         .nat64_prefix = configuration->nat64_prefix,
         .dns_timeout = timeout < 30 ? timeout : 30,
+        .doh_url = configuration->dns_over_https_url,
+        .ca_file = configuration->ca_file,
+        .ca_path = configuration->ca_path,
     };
     session->destinations = url__destinations_new(&options, error);
     return session->destinations;

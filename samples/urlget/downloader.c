@@ -355,6 +355,9 @@ static UrlSession *create_session(Downloader *downloader)
     if (options->dns_servers != NULL) {
         url_session_configuration_set_dns_servers(configuration, options->dns_servers);
     }
+    if (options->doh_url != NULL) {
+        url_session_configuration_set_dns_over_https_url(configuration, options->doh_url, NULL);
+    }
     url_session_configuration_set_address_family(configuration, options->address_family);
     url_session_configuration_set_multipath_service_type(configuration, options->multipath);
     url_session_configuration_set_allows_cellular_access(configuration, !options->no_cellular);

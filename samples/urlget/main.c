@@ -1,7 +1,7 @@
 /* main.c — urlget: a downloader built on liburlsession's public API.
  *
  *   urlget URL... [-o FILE | -O] [-C -] [--cacert FILE] [--http2] [--http1.1]
- *                 [--dns-servers LIST] [-4 | -6] [--multipath TYPE]
+ *                 [--dns-servers LIST] [--doh URL] [-4 | -6] [--multipath TYPE]
  *                 [--interface-type IF=TYPE]... [--no-cellular] [--metrics[=FILE]] [-q]
  *
  * The pieces: options.c reads the command line, transfer_plan.c decides where each body

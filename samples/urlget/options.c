@@ -33,6 +33,8 @@ static const char help_text[] =
     "      --dns-servers LIST ask these DNS servers instead of /etc/resolv.conf's: comma-\n"
     "                         separated addresses, each with an optional port\n"
     "                         (\"[fd00::53]:53,192.0.2.53\")\n"
+    "      --doh URL          resolve names with DNS over HTTPS (RFC 8484) at the https\n"
+    "                         URL instead of DNS servers; --cacert applies to it too\n"
     "  -4, --ipv4             connect over IPv4 only\n"
     "  -6, --ipv6             connect over IPv6 only (NAT64-synthesized addresses included)\n"
     "      --multipath TYPE   Multipath TCP: none (default), handover (Wi-Fi / wired carries\n"
@@ -80,6 +82,7 @@ enum {
     OPTION_MULTIPATH,
     OPTION_INTERFACE_TYPE,
     OPTION_NO_CELLULAR,
+    OPTION_DOH,
 };
 
 static const struct option long_options[] = {
@@ -94,6 +97,7 @@ static const struct option long_options[] = {
     {"multipath", required_argument, NULL, OPTION_MULTIPATH},
     {"interface-type", required_argument, NULL, OPTION_INTERFACE_TYPE},
     {"no-cellular", no_argument, NULL, OPTION_NO_CELLULAR},
+    {"doh", required_argument, NULL, OPTION_DOH},
     {"ipv4", no_argument, NULL, '4'},
     {"ipv6", no_argument, NULL, '6'},
     {"quiet", no_argument, NULL, 'q'},
@@ -226,6 +230,19 @@ OptionsResult options_parse(int argc, char **argv, UrlgetOptions *options)
                                    optarg);
             }
             options->dns_servers = optarg;
+            break;
+        }
+        case OPTION_DOH: {
+            UrlSessionConfiguration *probe = url_session_configuration_new_ephemeral();
+            UrlError *error = NULL;
+            bool valid = url_session_configuration_set_dns_over_https_url(probe, optarg, &error);
+            url_session_configuration_unref(probe);
+            if (!valid) {
+                OptionsResult result = usage_error("--doh: %s", url_error_get_message(error));
+                url_error_unref(error);
+                return result;
+            }
+            options->doh_url = optarg;
             break;
         }
         case OPTION_MULTIPATH: {

@@ -27,6 +27,7 @@ typedef struct UrlgetOptions {
     const char *interface_names[8];
     UrlInterfaceType interface_types[8];
     size_t interface_count;
+    const char *doh_url; /* --doh URL, or NULL for DNS servers */
 } UrlgetOptions;
 
 typedef enum {

@@ -11,7 +11,8 @@
 #   netlab.sh ipv6 DIR MODE          dualstack: MODE drop (a blackhole route in the router:
 #                                    IPv6 packets to the server vanish), reject (ICMP
 #                                    unreachable) or restore
-#   netlab.sh dns DIR stop|start     stop or start the lab's DNS server (unbound)
+#   netlab.sh dns DIR stop|start     stop or start the lab's DNS server (unbound, with its
+#                                    DNS over HTTPS endpoint)
 #   netlab.sh check                  exit 0 when root with ip, unbound, tayga and nginx;
 #                                    else print what is missing and exit 77
 #
@@ -27,6 +28,10 @@
 #              2001:db8:bad::/48, which the router answers with ICMP unreachable, and a
 #              working A). ipv4only.arpa is served (RFC 7050) so DNS64 synthesizes it.
 #   The server's web root is DIR/www (index.html and blob.bin, 256 KiB of random bytes).
+#   Both topologies: unbound also serves DNS over HTTPS (RFC 8484, HTTP/2) at
+#   https://[2001:db8:1::1]/dns-query, also reachable as https://doh.lab/dns-query, with a
+#   certificate from a CA made for the run (DIR/dns/tls/ca.pem, LAB_CA in lab.env).
+#   doh.lab's A and AAAA and short.lab's A (-> the server) have a TTL of 2 s.
 #
 # Every namespace and file is named with a per-run prefix, so labs of parallel runs do
 # not meet. Every step is recorded in DIR before it is made, so down undoes exactly it.
@@ -44,7 +49,7 @@ check() {
     local missing=()
     [ "$(id -u)" = 0 ] || missing+=("root (network namespaces)")
     local tool
-    for tool in ip unbound tayga nginx; do
+    for tool in ip unbound tayga nginx openssl; do
         command -v "$tool" >/dev/null 2>&1 || [ -x "/usr/sbin/$tool" ] || missing+=("$tool")
     done
     if [ ${#missing[@]} -gt 0 ]; then
@@ -101,6 +106,9 @@ refused    AAAA 2001:db8:2::11
 v4only     A    203.0.113.10
 broken     A    203.0.113.10
 broken     AAAA 2001:db8:bad::1
+doh      2 AAAA 2001:db8:1::1
+doh      2 A    198.51.100.1
+short    2 A    203.0.113.10
 ZONE
     cat >"$DIR/dns/ipv4only.zone" <<ZONE
 \$ORIGIN ipv4only.arpa.
@@ -132,6 +140,12 @@ server:
     module-config: "$1"
     dns64-prefix: $NAT64_PREFIX
     cache-max-ttl: 3600
+    interface: 2001:db8:1::1@443
+    interface: 198.51.100.1@443
+    https-port: 443
+    http-endpoint: "/dns-query"
+    tls-service-key: "$DIR/dns/tls/server.key"
+    tls-service-pem: "$DIR/dns/tls/server.pem"
 auth-zone:
     name: "lab."
     zonefile: "$DIR/dns/lab.zone"
@@ -145,6 +159,18 @@ auth-zone:
     for-downstream: no
     fallback-enabled: no
 CONF
+}
+
+write_doh_tls() { # a CA of the run's own and the DoH endpoint's certificate
+    local tls=$DIR/dns/tls
+    mkdir -p "$tls"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=netlab $PREFIX CA" \
+        -keyout "$tls/ca.key" -out "$tls/ca.pem" 2>/dev/null
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=doh.lab" -keyout "$tls/server.key" \
+        -out "$tls/server.csr" 2>/dev/null
+    printf 'subjectAltName=DNS:doh.lab,IP:2001:db8:1::1,IP:198.51.100.1\n' >"$tls/ext.cnf"
+    openssl x509 -req -in "$tls/server.csr" -CA "$tls/ca.pem" -CAkey "$tls/ca.key" \
+        -CAcreateserial -days 2 -extfile "$tls/ext.cnf" -out "$tls/server.pem" 2>/dev/null
 }
 
 dns_start() {
@@ -224,6 +250,7 @@ up_dualstack() {
     ip -n "$SERVER" -6 route add default via 2001:db8:2::1
     mkdir -p "$DIR/dns"
     write_zone
+    write_doh_tls
     write_unbound "iterator"
     record "kill \$(cat $DIR/dns/unbound.pid 2>/dev/null) 2>/dev/null || true"
     dns_start
@@ -265,6 +292,7 @@ CONF
     ns "$ROUTER" tayga -c "$DIR/tayga/tayga.conf" --pidfile "$DIR/tayga/tayga.pid"
     mkdir -p "$DIR/dns"
     write_zone
+    write_doh_tls
     write_unbound "dns64 iterator"
     record "kill \$(cat $DIR/dns/unbound.pid 2>/dev/null) 2>/dev/null || true"
     dns_start
@@ -335,6 +363,7 @@ up)
             "$topology" "$PREFIX" "$CLIENT" "$ROUTER" "$SERVER"
         printf 'LAB_WWW=%q\nLAB_DNS=%q\nLAB_NAT64_PREFIX=%q\nLAB_SERVER_V4=203.0.113.10\n' \
             "$DIR/www" "2001:db8:1::1" "$NAT64_PREFIX"
+        printf 'LAB_DOH=%q\nLAB_CA=%q\n' "https://[2001:db8:1::1]/dns-query" "$DIR/dns/tls/ca.pem"
     } >"$DIR/lab.env"
     wait_dns 2001:db8:1::1
     trap - ERR INT TERM

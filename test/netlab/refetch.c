@@ -2,10 +2,14 @@
  * what a cache (DNS, NAT64 prefix, Happy Eyeballs memory) does across an event. Prints
  * one line per fetch: "fetch N: ok REMOTE_ADDRESS" or "fetch N: ERROR_NAME message".
  *
- *   refetch URL [COMMAND]...   (each COMMAND runs after the fetch before it)
+ *   refetch [--doh URL] [--cacert FILE] URL [COMMAND]...
+ *
+ * Each COMMAND runs after the fetch before it; --doh and --cacert set the session's DNS
+ * over HTTPS URL and CA file.
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <urlsession/urlsession.h>
@@ -42,19 +46,34 @@ static int fetch(UrlSession *session, const char *url, int n)
 
 int main(int argc, char **argv)
 {
-    if (argc < 2) {
-        fprintf(stderr, "usage: refetch URL [COMMAND]...\n");
+    UrlSessionConfiguration *configuration = url_session_configuration_new_ephemeral();
+    int first = 1;
+    for (; first + 1 < argc && strncmp(argv[first], "--", 2) == 0; first += 2) {
+        UrlError *error = NULL;
+        if (strcmp(argv[first], "--doh") == 0 && !url_session_configuration_set_dns_over_https_url(
+                                                     configuration, argv[first + 1], &error)) {
+            fprintf(stderr, "refetch: %s\n", url_error_get_message(error));
+            url_error_unref(error);
+            url_session_configuration_unref(configuration);
+            return 2;
+        }
+        if (strcmp(argv[first], "--cacert") == 0)
+            url_session_configuration_set_ca_file(configuration, argv[first + 1]);
+    }
+    if (first >= argc) {
+        fprintf(stderr, "usage: refetch [--doh URL] [--cacert FILE] URL [COMMAND]...\n");
+        url_session_configuration_unref(configuration);
         return 2;
     }
-    UrlSessionConfiguration *configuration = url_session_configuration_new_ephemeral();
     UrlSession *session = url_session_new(configuration, NULL, NULL, NULL);
     url_session_configuration_unref(configuration);
-    int failures = fetch(session, argv[1], 1);
-    for (int i = 2; i < argc; i++) {
+    const char *url = argv[first];
+    int failures = fetch(session, url, 1);
+    for (int i = first + 1; i < argc; i++) {
         if (system(argv[i]) != 0)
             fprintf(stderr, "refetch: command failed: %s\n", argv[i]);
         usleep(300 * 1000); /* the network thread reads rtnetlink */
-        failures += fetch(session, argv[1], i);
+        failures += fetch(session, url, i - first + 1);
     }
     url_session_invalidate_and_cancel(session);
     url_session_unref(session);

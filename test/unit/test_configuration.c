@@ -252,6 +252,40 @@ static void test_copy_is_deep(void)
     url_session_configuration_unref(copy);
 }
 
+static void test_dns_over_https_url(void)
+{
+    UrlSessionConfiguration *c = url_session_configuration_new_ephemeral();
+    g_assert_null(url_session_configuration_get_dns_over_https_url(c));
+    UrlError *error = NULL;
+    g_assert_true(url_session_configuration_set_dns_over_https_url(
+        c, "https://[2001:db8::53]/dns-query", &error));
+    g_assert_null(error);
+    g_assert_cmpstr(url_session_configuration_get_dns_over_https_url(c), ==,
+                    "https://[2001:db8::53]/dns-query");
+
+    g_assert_false(
+        url_session_configuration_set_dns_over_https_url(c, "http://dns.example/q", &error));
+    g_assert_cmpint(url_error_get_code(error), ==, URL_ERROR_BAD_URL);
+    g_assert_cmpstr(url_error_get_message(error), ==,
+                    "unusable DNS over HTTPS URL \"http://dns.example/q\": DNS over HTTPS needs "
+                    "an https:// URL");
+    g_clear_pointer(&error, url_error_unref);
+    g_assert_false(url_session_configuration_set_dns_over_https_url(c, "not a url", &error));
+    g_assert_nonnull(error);
+    g_clear_pointer(&error, url_error_unref);
+    /* A refused URL changes nothing. */
+    g_assert_cmpstr(url_session_configuration_get_dns_over_https_url(c), ==,
+                    "https://[2001:db8::53]/dns-query");
+
+    UrlSessionConfiguration *copy = url_session_configuration_copy(c);
+    g_assert_true(url_session_configuration_set_dns_over_https_url(c, NULL, NULL));
+    g_assert_null(url_session_configuration_get_dns_over_https_url(c));
+    g_assert_cmpstr(url_session_configuration_get_dns_over_https_url(copy), ==,
+                    "https://[2001:db8::53]/dns-query");
+    url_session_configuration_unref(copy);
+    url_session_configuration_unref(c);
+}
+
 static void test_ref_counting(void)
 {
     UrlSessionConfiguration *c = url_session_configuration_new_default();
@@ -277,5 +311,6 @@ int main(int argc, char **argv)
     g_test_add_func("/configuration/additional-headers", test_additional_headers);
     g_test_add_func("/configuration/copy-is-deep", test_copy_is_deep);
     g_test_add_func("/configuration/ref-counting", test_ref_counting);
+    g_test_add_func("/configuration/dns-over-https-url", test_dns_over_https_url);
     return g_test_run();
 }
