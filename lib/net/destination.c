@@ -2,8 +2,9 @@
  *
  * The steps, in order: an IP literal skips the DNS; a name is looked up (AAAA and A).
  * When the network has no IPv4 route, IPv4 addresses (literals, or A answers) are
- * synthesized with the NAT64 prefix (configured, or found once per network with RFC
- * 7050); synthesized addresses go after every native IPv6 address, which makes them the
+ * synthesized with the NAT64 prefix: the configured one, else the one a router advertises
+ * (RFC 8781 PREF64, as the path monitor saw it), else the one found once per network with
+ * RFC 7050; synthesized addresses go after every native IPv6 address, which makes them the
  * RFC 8305 §7.2 last resort when AAAA records exist. Then RFC 6724 sorts, RFC 8305
  * interleaves, and a family that won last time on this network goes first. */
 #include "net/destination.h"
@@ -18,6 +19,7 @@
 #include "net/happy_eyeballs.h"
 #include "net/network_change.h"
 #include "net/resolver.h"
+#include "path/monitor.h"
 #include "session/error.h"
 
 #define MAX_PREFIXES 4
@@ -28,6 +30,7 @@ struct UrlDestinations {
     UrlResolver *resolver;
     UrlHappyEyeballs *winners;
     bool configured_prefix;
+    bool advertised_prefix; /* @prefix came from a router advertisement */
     UrlNat64Prefix prefix;
     PrefixState prefix_state;
     uint64_t prefix_generation;
@@ -190,6 +193,12 @@ static void on_discovery(const UrlResolveResult *result, void *data)
     owner->discovery = NULL;
     UrlNat64Prefix found[MAX_PREFIXES];
     size_t n = url__nat64_discover(result->addresses, result->count, found, MAX_PREFIXES);
+    if (owner->advertised_prefix) {
+        /* A PREF64 arrived meanwhile: it wins. */
+        owner->prefix_state = PREFIX_KNOWN;
+        prefix_settled(owner);
+        return;
+    }
     owner->prefix_state = n > 0 ? PREFIX_KNOWN : PREFIX_NONE;
     if (n > 0) {
         owner->prefix = found[0];
@@ -200,14 +209,39 @@ static void on_discovery(const UrlResolveResult *result, void *data)
     prefix_settled(owner);
 }
 
+/* RFC 8781: a PREF64 the path monitor holds beats discovery; when it goes (lifetime over,
+ * link gone), what discovery knows for this network counts again. */
+static void follow_pref64(UrlDestinations *owner)
+{
+    UrlNat64Prefix advertised = {0};
+    if (url__path_pref64(advertised.bytes, &advertised.length)) {
+        if (!owner->advertised_prefix || advertised.length != owner->prefix.length ||
+            memcmp(advertised.bytes, owner->prefix.bytes, 16) != 0) {
+            char *text = url__nat64_prefix_to_string(&advertised);
+            g_debug("NAT64 prefix %s (RFC 8781 PREF64)", text);
+            g_free(text);
+        }
+        owner->prefix = advertised;
+        owner->advertised_prefix = true;
+        if (owner->prefix_state != PREFIX_DISCOVERING)
+            owner->prefix_state = PREFIX_KNOWN;
+    } else if (owner->advertised_prefix) {
+        owner->advertised_prefix = false;
+        if (owner->prefix_state != PREFIX_DISCOVERING)
+            owner->prefix_state = PREFIX_UNKNOWN;
+    }
+}
+
 static void with_prefix(UrlDestinationLookup *lookup)
 {
     UrlDestinations *owner = lookup->owner;
     uint64_t generation = url__network_generation();
+    if (!owner->configured_prefix)
+        follow_pref64(owner);
     if (!owner->configured_prefix && owner->prefix_generation != generation) {
         /* Another network: whatever was found belongs to the last one. */
         owner->prefix_generation = generation;
-        if (owner->prefix_state != PREFIX_DISCOVERING)
+        if (owner->prefix_state != PREFIX_DISCOVERING && !owner->advertised_prefix)
             owner->prefix_state = PREFIX_UNKNOWN;
     }
     if (owner->prefix_state == PREFIX_KNOWN || owner->prefix_state == PREFIX_NONE ||

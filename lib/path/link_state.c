@@ -227,7 +227,32 @@ bool url__link_is_usable(const UrlLink *link)
            (link->has_ipv4 || link->has_ipv6);
 }
 
-bool url__link_nduseropt_has_pref64(const void *message, size_t length, int *index)
+/* RFC 8781 §4: the Prefix Length Code, the low 3 bits of the option's second 16-bit word;
+ * 6 and 7 are reserved. */
+static int pref64_length(unsigned code)
+{
+    static const int lengths[] = {96, 64, 56, 48, 40, 32};
+    return code < G_N_ELEMENTS(lengths) ? lengths[code] : 0;
+}
+
+static bool read_pref64(const unsigned char *option, UrlPref64 *pref64)
+{
+    /* Type, length (2: 16 bytes), scaled lifetime (13 bits) | PLC (3 bits), 96 bits of
+     * prefix. */
+    if (option[1] != 2)
+        return false;
+    unsigned word = (unsigned)option[2] << 8 | option[3];
+    int length = pref64_length(word & 7);
+    if (length == 0)
+        return false;
+    memset(pref64->prefix, 0, sizeof pref64->prefix);
+    memcpy(pref64->prefix, option + 4, (size_t)length / 8);
+    pref64->length = length;
+    pref64->lifetime = (word >> 3) * 8;
+    return true;
+}
+
+bool url__link_nduseropt_pref64(const void *message, size_t length, UrlPref64 *pref64)
 {
     const struct nlmsghdr *h = message;
     if (length < sizeof *h || h->nlmsg_len > length || h->nlmsg_type != RTM_NEWNDUSEROPT ||
@@ -244,8 +269,8 @@ bool url__link_nduseropt_has_pref64(const void *message, size_t length, int *ind
         size_t size = (size_t)p[at + 1] * 8;
         if (size == 0 || at + size > options)
             return false;
-        if (p[at] == ND_OPT_PREF64) {
-            *index = info->nduseropt_ifindex;
+        if (p[at] == ND_OPT_PREF64 && read_pref64(p + at, pref64)) {
+            pref64->index = info->nduseropt_ifindex;
             return true;
         }
         at += size;

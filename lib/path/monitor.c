@@ -7,6 +7,7 @@
 #include "path/monitor.h"
 
 #include <errno.h>
+#include <string.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <sys/socket.h>
@@ -29,15 +30,46 @@ static struct {
     GArray *watches; /* Watch */
     guint next_id;
     UrlTimer *settle;
-    GHashTable *pref64; /* interface indexes that advertised a NAT64 prefix */
+    GHashTable *pref64; /* interface index -> Pref64Entry: the last PREF64 it advertised */
 } core;
+
+typedef struct {
+    UrlPref64 option;
+    gint64 expires; /* monotonic µs */
+} Pref64Entry;
+
+/* The PREF64 @index advertised, if its lifetime has not run out. */
+static const UrlPref64 *live_pref64(int index)
+{
+    Pref64Entry *entry = g_hash_table_lookup(core.pref64, GINT_TO_POINTER(index));
+    return entry && entry->expires > g_get_monotonic_time() ? &entry->option : NULL;
+}
 
 static void apply_pref64(UrlLinkState *state)
 {
     for (guint i = 0; state && i < state->links->len; i++) {
         UrlLink *link = &g_array_index(state->links, UrlLink, i);
-        link->pref64 = g_hash_table_contains(core.pref64, GINT_TO_POINTER(link->index));
+        const UrlPref64 *option = live_pref64(link->index);
+        link->pref64 = option != NULL;
+        memset(link->pref64_prefix, 0, sizeof link->pref64_prefix);
+        link->pref64_length = option ? option->length : 0;
+        if (option)
+            memcpy(link->pref64_prefix, option->prefix, sizeof link->pref64_prefix);
     }
+}
+
+static void record_pref64(const UrlPref64 *option)
+{
+    if (option->lifetime == 0) {
+        g_hash_table_remove(core.pref64, GINT_TO_POINTER(option->index));
+        return;
+    }
+    Pref64Entry *entry = g_new(Pref64Entry, 1);
+    entry->option = *option;
+    entry->expires = g_get_monotonic_time() + (gint64)option->lifetime * G_USEC_PER_SEC;
+    g_hash_table_replace(core.pref64, GINT_TO_POINTER(option->index), entry);
+    g_debug("PREF64 on interface %d: /%d for %u s", option->index, option->length,
+            option->lifetime);
 }
 
 static void notify(void)
@@ -76,9 +108,9 @@ static void on_settled(void *unused)
 
 static void on_message(const struct nlmsghdr *h, size_t length)
 {
-    int index = 0;
-    if (h->nlmsg_type == RTM_NEWNDUSEROPT && url__link_nduseropt_has_pref64(h, length, &index))
-        g_hash_table_add(core.pref64, GINT_TO_POINTER(index));
+    UrlPref64 option;
+    if (h->nlmsg_type == RTM_NEWNDUSEROPT && url__link_nduseropt_pref64(h, length, &option))
+        record_pref64(&option);
     if (h->nlmsg_type == RTM_DELLINK)
         g_hash_table_remove(core.pref64,
                             GINT_TO_POINTER(((struct ifinfomsg *)NLMSG_DATA(h))->ifi_index));
@@ -110,7 +142,7 @@ static void start(void)
 {
     core.started = true;
     core.watches = g_array_new(FALSE, FALSE, sizeof(Watch));
-    core.pref64 = g_hash_table_new(NULL, NULL);
+    core.pref64 = g_hash_table_new_full(NULL, NULL, NULL, g_free);
     core.settle = url__timer_new(on_settled, NULL);
     int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_ROUTE);
     struct sockaddr_nl local = {
@@ -157,4 +189,24 @@ void url__path_watch_remove(guint id)
             return;
         }
     }
+}
+
+bool url__path_pref64(unsigned char prefix[16], int *length)
+{
+    const UrlLinkState *state = url__path_links();
+    const UrlPref64 *found = NULL;
+    bool found_on_default = false;
+    for (guint i = 0; state && i < state->links->len; i++) {
+        const UrlLink *link = &g_array_index(state->links, UrlLink, i);
+        const UrlPref64 *option = url__link_is_usable(link) ? live_pref64(link->index) : NULL;
+        if (option && (found == NULL || (link->default_v6 && !found_on_default))) {
+            found = option;
+            found_on_default = link->default_v6;
+        }
+    }
+    if (found) {
+        memcpy(prefix, found->prefix, 16);
+        *length = found->length;
+    }
+    return found != NULL;
 }

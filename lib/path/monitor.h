@@ -20,4 +20,10 @@ const UrlLinkState *url__path_links(void);
 guint url__path_watch_add(UrlPathWatchFunc func, void *data);
 void url__path_watch_remove(guint id);
 
+/* The NAT64 prefix a router advertised (RFC 8781 PREF64) on a usable link, within the
+ * option's lifetime; the link with the IPv6 default route first. Only advertisements
+ * received since the monitor started count (the kernel keeps none): it starts on the
+ * first call of anything here. */
+bool url__path_pref64(unsigned char prefix[16], int *length);
+
 #endif

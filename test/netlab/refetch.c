@@ -1,6 +1,7 @@
 /* refetch.c — fetches a URL, runs a shell command, fetches it again, with one session:
  * what a cache (DNS, NAT64 prefix, Happy Eyeballs memory) does across an event. Prints
- * one line per fetch: "fetch N: ok REMOTE_ADDRESS" or "fetch N: ERROR_NAME message".
+ * one line per fetch: "fetch N: ok REMOTE_ADDRESS" (with " nat64 PREFIX" when the address
+ * was synthesized) or "fetch N: ERROR_NAME message".
  *
  *   refetch [--doh URL] [--cacert FILE] URL [COMMAND]...
  *
@@ -36,7 +37,9 @@ static int fetch(UrlSession *session, const char *url, int n)
         const UrlTransactionMetrics *t =
             metrics ? url_task_metrics_get_transaction(metrics, 0) : NULL;
         const char *remote = t ? url_transaction_metrics_get_remote_address(t, NULL) : NULL;
-        printf("fetch %d: ok %s\n", n, remote ? remote : "?");
+        const char *prefix = t ? url_transaction_metrics_get_nat64_prefix(t) : NULL;
+        printf("fetch %d: ok %s%s%s\n", n, remote ? remote : "?", prefix ? " nat64 " : "",
+               prefix ? prefix : "");
         url_task_metrics_unref(metrics);
     }
     fflush(stdout);

@@ -124,16 +124,47 @@ static void test_pref64_option(void)
     message.options[1] = 1;
     message.options[8] = 38; /* PREF64, 16 bytes */
     message.options[9] = 2;
-    int index = 0;
-    g_assert_true(url__link_nduseropt_has_pref64(&message, sizeof message, &index));
-    g_assert_cmpint(index, ==, 7);
+    /* Scaled lifetime 75 (600 s), Prefix Length Code 0 (/96), 64:ff9b::. */
+    message.options[10] = (75 << 3) >> 8;
+    message.options[11] = (75 << 3) & 0xff;
+    message.options[12] = 0x00;
+    message.options[13] = 0x64;
+    message.options[14] = 0xff;
+    message.options[15] = 0x9b;
+    UrlPref64 pref64;
+    g_assert_true(url__link_nduseropt_pref64(&message, sizeof message, &pref64));
+    g_assert_cmpint(pref64.index, ==, 7);
+    g_assert_cmpint(pref64.length, ==, 96);
+    g_assert_cmpuint(pref64.lifetime, ==, 600);
+    static const unsigned char well_known[16] = {0, 0x64, 0xff, 0x9b};
+    g_assert_cmpmem(pref64.prefix, 16, well_known, 16);
+
+    /* PLC 1 is /64: bytes past the eighth are not part of the prefix. */
+    message.options[11] = (unsigned char)((message.options[11] & 0xf8) | 1);
+    message.options[12 + 8] = 0xaa;
+    g_assert_true(url__link_nduseropt_pref64(&message, sizeof message, &pref64));
+    g_assert_cmpint(pref64.length, ==, 64);
+    g_assert_cmpmem(pref64.prefix, 16, well_known, 16);
+    /* PLC 5 is /32; 6 and 7 are reserved: the option is ignored. */
+    message.options[11] = (unsigned char)((message.options[11] & 0xf8) | 5);
+    g_assert_true(url__link_nduseropt_pref64(&message, sizeof message, &pref64));
+    g_assert_cmpint(pref64.length, ==, 32);
+    message.options[11] = (unsigned char)((message.options[11] & 0xf8) | 6);
+    g_assert_false(url__link_nduseropt_pref64(&message, sizeof message, &pref64));
+    message.options[11] = (unsigned char)(message.options[11] & 0xf8);
+    /* Lifetime 0 withdraws the prefix. */
+    message.options[10] = 0;
+    message.options[11] = 0;
+    g_assert_true(url__link_nduseropt_pref64(&message, sizeof message, &pref64));
+    g_assert_cmpuint(pref64.lifetime, ==, 0);
+
     message.options[8] = 31; /* DNSSL instead: no PREF64 */
-    g_assert_false(url__link_nduseropt_has_pref64(&message, sizeof message, &index));
+    g_assert_false(url__link_nduseropt_pref64(&message, sizeof message, &pref64));
     message.options[8] = 38;
     message.options[9] = 0; /* a zero length is malformed */
-    g_assert_false(url__link_nduseropt_has_pref64(&message, sizeof message, &index));
+    g_assert_false(url__link_nduseropt_pref64(&message, sizeof message, &pref64));
     message.options[9] = 3; /* runs past the end */
-    g_assert_false(url__link_nduseropt_has_pref64(&message, sizeof message, &index));
+    g_assert_false(url__link_nduseropt_pref64(&message, sizeof message, &pref64));
 }
 
 typedef struct {
