@@ -138,6 +138,32 @@ URL_API const char *url_error_get_failing_url(const UrlError *error);
 URL_API const void *url_error_get_resume_data(const UrlError *error, size_t *length);
 
 /**
+ * url_error_get_addresses_tried_count:
+ * @error: an error
+ *
+ * A task that could not connect (URL_ERROR_CANNOT_CONNECT_TO_HOST, or URL_ERROR_TIMED_OUT
+ * before any response) carries every address a connection was attempted to, in the order
+ * the attempts started (Happy Eyeballs: both families when both were tried, NAT64-
+ * synthesized ones included).
+ *
+ * Returns: how many addresses url_error_get_address_tried() has; 0 for other errors
+ * Thread: any
+ */
+URL_API size_t url_error_get_addresses_tried_count(const UrlError *error);
+
+/**
+ * url_error_get_address_tried:
+ * @error: an error
+ * @index: from 0 to url_error_get_addresses_tried_count() - 1
+ *
+ * Returns: (transfer none) (nullable): the numeric address ("2001:db8::1", "192.0.2.1",
+ *   no brackets, no port) of the @index-th connection attempt, valid while @error lives;
+ *   NULL when @index is out of range
+ * Thread: any
+ */
+URL_API const char *url_error_get_address_tried(const UrlError *error, size_t index);
+
+/**
  * url_error_code_describe:
  * @code: an error code
  *

@@ -10,7 +10,8 @@ struct UrlError {
     UrlErrorCode code;
     char *message; /* never NULL */
     char *failing_url;
-    GBytes *resume_data; /* downloads that can be resumed */
+    GBytes *resume_data;   /* downloads that can be resumed */
+    GStrv addresses_tried; /* numeric, in the order tried; NULL: none */
 };
 
 typedef struct {
@@ -207,18 +208,55 @@ void url_error_unref(UrlError *error)
     g_free(error->failing_url);
     if (error->resume_data)
         g_bytes_unref(error->resume_data);
+    g_strfreev(error->addresses_tried);
     g_free(error);
 }
 
-UrlError *url__error_with_resume_data(const UrlError *error, GBytes *resume_data)
+/* Errors are immutable: adding something makes a copy. */
+static UrlError *error_copy(const UrlError *error)
 {
     UrlError *copy = g_new0(UrlError, 1);
     copy->ref_count = 1;
     copy->code = error->code;
     copy->message = g_strdup(error->message);
     copy->failing_url = g_strdup(error->failing_url);
+    copy->resume_data = error->resume_data ? g_bytes_ref(error->resume_data) : NULL;
+    copy->addresses_tried = g_strdupv(error->addresses_tried);
+    return copy;
+}
+
+UrlError *url__error_with_resume_data(const UrlError *error, GBytes *resume_data)
+{
+    UrlError *copy = error_copy(error);
+    if (copy->resume_data)
+        g_bytes_unref(copy->resume_data);
     copy->resume_data = resume_data ? g_bytes_ref(resume_data) : NULL;
     return copy;
+}
+
+UrlError *url__error_with_addresses_tried(const UrlError *error, const char *const *addresses,
+                                          size_t count)
+{
+    UrlError *copy = error_copy(error);
+    g_strfreev(copy->addresses_tried);
+    copy->addresses_tried = g_new0(char *, count + 1);
+    for (size_t i = 0; i < count; i++)
+        copy->addresses_tried[i] = g_strdup(addresses[i]);
+    return copy;
+}
+
+size_t url_error_get_addresses_tried_count(const UrlError *error)
+{
+    g_return_val_if_fail(error != NULL, 0);
+    return error->addresses_tried ? g_strv_length(error->addresses_tried) : 0;
+}
+
+const char *url_error_get_address_tried(const UrlError *error, size_t index)
+{
+    g_return_val_if_fail(error != NULL, NULL);
+    if (index >= url_error_get_addresses_tried_count(error))
+        return NULL;
+    return error->addresses_tried[index];
 }
 
 const void *url_error_get_resume_data(const UrlError *error, size_t *length)

@@ -24,4 +24,9 @@ char *url__error_quote(const char *text);
 /* A copy of @error carrying @resume_data (a reference is taken). */
 UrlError *url__error_with_resume_data(const UrlError *error, GBytes *resume_data);
 
+/* A copy of @error carrying the @count numeric addresses a connection was attempted to,
+ * in order (copied). */
+UrlError *url__error_with_addresses_tried(const UrlError *error, const char *const *addresses,
+                                          size_t count);
+
 #endif

@@ -235,15 +235,27 @@ UrlError *url__task_resolve_explain(UrlSessionTask *task, UrlTransfer *transfer,
         return error;
     GString *message = g_string_new(url_error_get_message(error));
     g_string_append(message, " (addresses tried:");
-    for (guint i = 0; i < attempts->len; i++)
-        g_string_append_printf(message, "%s %s", i ? "," : "",
-                               g_array_index(attempts, UrlConnectAttempt, i).address);
+    GPtrArray *tried = g_ptr_array_new();
+    for (guint i = 0; i < attempts->len; i++) {
+        const char *address = g_array_index(attempts, UrlConnectAttempt, i).address;
+        bool seen = false;
+        for (guint j = 0; j < tried->len && !seen; j++)
+            seen = strcmp(g_ptr_array_index(tried, j), address) == 0;
+        if (seen)
+            continue;
+        g_string_append_printf(message, "%s %s", tried->len ? "," : "", address);
+        g_ptr_array_add(tried, (gpointer)address);
+    }
     g_string_append(message, ")");
     UrlError *explained = url__error_newf(code, task->net.request ? task->net.request->url : NULL,
                                           "%s", message->str);
+    UrlError *with_addresses =
+        url__error_with_addresses_tried(explained, (const char *const *)tried->pdata, tried->len);
+    g_ptr_array_free(tried, TRUE);
     g_string_free(message, TRUE);
+    url_error_unref(explained);
     url_error_unref(error);
-    return explained;
+    return with_addresses;
 }
 
 void url__task_resolve_clear(UrlSessionTask *task)

@@ -142,6 +142,34 @@ static void test_connection_refused(gconstpointer data)
     g_assert_cmpuint(log->counts[IT_EV_RESPONSE], ==, 0);
     /* A refusal on loopback is immediate, not a timeout. */
     g_assert_cmpfloat(elapsed, <, 5.0);
+    g_assert_cmpuint(url_error_get_addresses_tried_count(log->error), ==, 1);
+    g_assert_cmpstr(url_error_get_address_tried(log->error, 0), ==, "127.0.0.1");
+    g_assert_null(url_error_get_address_tried(log->error, 1));
+    url_session_task_unref(task);
+    url_request_unref(request);
+    it_session_finish(session, rec);
+    it_recorder_free(rec);
+}
+
+/* "localhost" is ::1 and 127.0.0.1: when both refuse, the error lists both, IPv6 first
+ * (RFC 6724), in the message and through the getters. */
+static void test_connection_refused_both_families(void)
+{
+    int port = it_unused_port();
+    g_autofree char *url = g_strdup_printf("http://localhost:%d/files/small.txt", port);
+    ItRecorder *rec = it_recorder_new();
+    UrlSession *session = it_session_new(IT_HTTP, rec);
+    UrlRequest *request = url_request_new(url);
+    UrlSessionTask *task = url_session_data_task(session, request);
+    it_run_task(task, 30);
+    ItTaskLog *log = it_recorder_get(rec, task);
+    it_assert_error_code(log->error, URL_ERROR_CANNOT_CONNECT_TO_HOST);
+    g_test_message("%s", url_error_get_message(log->error));
+    g_assert_cmpuint(url_error_get_addresses_tried_count(log->error), ==, 2);
+    g_assert_cmpstr(url_error_get_address_tried(log->error, 0), ==, "::1");
+    g_assert_cmpstr(url_error_get_address_tried(log->error, 1), ==, "127.0.0.1");
+    g_assert_nonnull(
+        strstr(url_error_get_message(log->error), "(addresses tried: ::1, 127.0.0.1)"));
     url_session_task_unref(task);
     url_request_unref(request);
     it_session_finish(session, rec);
@@ -189,6 +217,7 @@ int main(int argc, char **argv)
             g_strdup_printf("/bad_input/connection-refused/%s", it_proto_name(p));
         it_add_data(path, GINT_TO_POINTER(p), test_connection_refused);
     }
+    it_add("/bad_input/connection-refused/both-families", test_connection_refused_both_families);
     it_add_data("/bad_input/untrusted-certificate/default",
                 GINT_TO_POINTER(URL_HTTP_VERSION_DEFAULT), test_untrusted_certificate);
     it_add_data("/bad_input/untrusted-certificate/http1.1", GINT_TO_POINTER(URL_HTTP_VERSION_1_1),

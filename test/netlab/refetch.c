@@ -1,7 +1,8 @@
 /* refetch.c — fetches a URL, runs a shell command, fetches it again, with one session:
  * what a cache (DNS, NAT64 prefix, Happy Eyeballs memory) does across an event. Prints
  * one line per fetch: "fetch N: ok REMOTE_ADDRESS" (with " nat64 PREFIX" when the address
- * was synthesized) or "fetch N: ERROR_NAME message".
+ * was synthesized) or "fetch N: ERROR_NAME message", then "fetch N tried: ADDRESS..." when
+ * the error lists the addresses connections were attempted to.
  *
  *   refetch [--doh URL] [--cacert FILE] URL [COMMAND]...
  *
@@ -31,6 +32,13 @@ static int fetch(UrlSession *session, const char *url, int n)
     if (error) {
         printf("fetch %d: %s %s\n", n, url_error_code_name(url_error_get_code(error)),
                url_error_get_message(error));
+        size_t tried = url_error_get_addresses_tried_count(error);
+        if (tried > 0) {
+            printf("fetch %d tried:", n);
+            for (size_t i = 0; i < tried; i++)
+                printf(" %s", url_error_get_address_tried(error, i));
+            printf("\n");
+        }
         url_error_unref(error);
     } else {
         UrlTaskMetrics *metrics = url_session_task_get_metrics(task);

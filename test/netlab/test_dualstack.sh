@@ -68,6 +68,14 @@ check "an AAAA address that refuses: IPv4 takes over" \
     [ "$status" = 0 -a "$(field 't["remote_address"]')" = 203.0.113.10 ]
 "$NETLAB" ipv6 "$work/lab" restore
 
+# Both families refused (nothing listens on port 81): the error lists both addresses.
+"$NETLAB" client "$work/lab" "$REFETCH" http://ds.lab:81/ >"$work/refetch.out" 2>&1
+sed 's/^/# /' "$work/refetch.out"
+check "IPv6 and IPv4 refused: cannot connect to host" \
+    grep -q '^fetch 1: URL_ERROR_CANNOT_CONNECT_TO_HOST' "$work/refetch.out"
+check "the error carries both addresses tried, IPv6 first" \
+    grep -qx 'fetch 1 tried: 2001:db8:2::10 203.0.113.10' "$work/refetch.out"
+
 start=$(date +%s%N)
 fetch "$work/d" http://nx.lab/
 elapsed=$((($(date +%s%N) - start) / 1000000))

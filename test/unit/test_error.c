@@ -174,6 +174,38 @@ static void test_quote_escapes(void)
     g_free(none);
 }
 
+static void test_addresses_tried(void)
+{
+    UrlError *plain = url_error_new(URL_ERROR_CANNOT_CONNECT_TO_HOST, "refused", NULL);
+    g_assert_cmpuint(url_error_get_addresses_tried_count(plain), ==, 0);
+    g_assert_null(url_error_get_address_tried(plain, 0));
+
+    const char *const tried[] = {"2001:db8::1", "192.0.2.1"};
+    UrlError *error = url__error_with_addresses_tried(plain, tried, 2);
+    url_error_unref(plain);
+    g_assert_cmpint(url_error_get_code(error), ==, URL_ERROR_CANNOT_CONNECT_TO_HOST);
+    g_assert_cmpstr(url_error_get_message(error), ==, "refused");
+    g_assert_cmpuint(url_error_get_addresses_tried_count(error), ==, 2);
+    g_assert_cmpstr(url_error_get_address_tried(error, 0), ==, "2001:db8::1");
+    g_assert_cmpstr(url_error_get_address_tried(error, 1), ==, "192.0.2.1");
+    g_assert_null(url_error_get_address_tried(error, 2));
+
+    /* Adding resume data keeps the addresses, and the reverse. */
+    GBytes *blob = g_bytes_new_static("resume", 6);
+    UrlError *resumable = url__error_with_resume_data(error, blob);
+    g_bytes_unref(blob);
+    url_error_unref(error);
+    g_assert_cmpuint(url_error_get_addresses_tried_count(resumable), ==, 2);
+    g_assert_cmpstr(url_error_get_address_tried(resumable, 1), ==, "192.0.2.1");
+    UrlError *again = url__error_with_addresses_tried(resumable, tried, 1);
+    url_error_unref(resumable);
+    size_t length = 0;
+    g_assert_nonnull(url_error_get_resume_data(again, &length));
+    g_assert_cmpuint(length, ==, 6);
+    g_assert_cmpuint(url_error_get_addresses_tried_count(again), ==, 1);
+    url_error_unref(again);
+}
+
 static void test_getters_tolerate_null(void)
 {
     /* g_return_val_if_fail reports a critical; it must not abort or crash. */
@@ -200,5 +232,6 @@ int main(int argc, char **argv)
     g_test_add_func("/error/unknown-code", test_unknown_code);
     g_test_add_func("/error/quote-escapes", test_quote_escapes);
     g_test_add_func("/error/getters-tolerate-null", test_getters_tolerate_null);
+    g_test_add_func("/error/addresses-tried", test_addresses_tried);
     return g_test_run();
 }
