@@ -204,6 +204,14 @@ void url__task_resolve_annotate(UrlSessionTask *task, UrlTransfer *transfer)
                                                url__transfer_uses_tcp_fast_open(transfer));
     int port = 0;
     const char *remote = url_transaction_metrics_get_remote_address(transaction, &port);
+    if (remote == NULL && attempts && attempts->len == 1 && state &&
+        !url_transaction_metrics_is_reused_connection(transaction)) {
+        /* libcurl 7.88 leaves CURLINFO_PRIMARY_IP empty when the SYN carried data (TCP Fast
+         * Open with a cookie): one attempt means it is the address connected to. */
+        url__transaction_metrics_set_remote_address(
+            transaction, g_array_index(attempts, UrlConnectAttempt, 0).address, state->port);
+        remote = url_transaction_metrics_get_remote_address(transaction, &port);
+    }
     if (state == NULL || state->plan == NULL || remote == NULL)
         return;
     const UrlAddress *used = url__destination_plan_find(state->plan, remote);

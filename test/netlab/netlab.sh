@@ -27,7 +27,9 @@
 #              Zone lab.: v4only.lab (A only: DNS64 synthesizes), broken.lab (an AAAA in
 #              2001:db8:bad::/48, which the router answers with ICMP unreachable, and a
 #              working A). ipv4only.arpa is served (RFC 7050) so DNS64 synthesizes it.
-#   The server's web root is DIR/www (index.html and blob.bin, 256 KiB of random bytes).
+#   The server's web root is DIR/www (index.html and blob.bin, 256 KiB of random bytes),
+#   also served on port 8080 with TCP Fast Open (nginx fastopen=16, the server
+#   namespace's net.ipv4.tcp_fastopen=3) and no keep-alive: each request a new connection.
 #   Both topologies: unbound also serves DNS over HTTPS (RFC 8484, HTTP/2) at
 #   https://[2001:db8:1::1]/dns-query, also reachable as https://doh.lab/dns-query, with a
 #   certificate from a CA made for the run (DIR/dns/tls/ca.pem, LAB_CA in lab.env).
@@ -195,8 +197,13 @@ write_nginx() { # write_nginx LISTEN...
     printf 'netlab %s\n' "$PREFIX" >"$DIR/www/index.html"
     head -c 262144 /dev/urandom >"$DIR/www/blob.bin"
     chmod 644 "$DIR/www/index.html" "$DIR/www/blob.bin"
-    local listen="" address
-    for address in "$@"; do listen+="        listen $address:80;"$'\n'; done
+    local listen="" tfo_listen="" address
+    for address in "$@"; do
+        listen+="        listen $address:80;"$'\n'
+        tfo_listen+="        listen $address:8080 fastopen=16;"$'\n'
+    done
+    # TCP Fast Open on the server (the namespace's own sysctl: 3 = client and server).
+    ns "$SERVER" sysctl -qw net.ipv4.tcp_fastopen=3
     cat >"$DIR/nginx/nginx.conf" <<CONF
 daemon on;
 user root;
@@ -213,6 +220,10 @@ http {
     types { application/octet-stream bin; text/html html; }
     server {
 $listen        root $DIR/www;
+    }
+    server {
+$tfo_listen        root $DIR/www;
+        keepalive_timeout 0;
     }
 }
 CONF

@@ -2,12 +2,14 @@
  * what a cache (DNS, NAT64 prefix, Happy Eyeballs memory) does across an event. Prints
  * one line per fetch: "fetch N: ok REMOTE_ADDRESS" (with " nat64 PREFIX" when the address
  * was synthesized) or "fetch N: ERROR_NAME message", then "fetch N tried: ADDRESS..." when
- * the error lists the addresses connections were attempted to.
+ * the error lists the addresses connections were attempted to. "tfo" ends an ok line when
+ * the transaction's metrics say TCP Fast Open was used.
  *
- *   refetch [--doh URL] [--cacert FILE] URL [COMMAND]...
+ *   refetch [--doh URL] [--cacert FILE] [--tcp-fast-open] [--post] URL [COMMAND]...
  *
  * Each COMMAND runs after the fetch before it; --doh and --cacert set the session's DNS
- * over HTTPS URL and CA file.
+ * over HTTPS URL and CA file, --tcp-fast-open the session's TCP Fast Open, --post makes
+ * every fetch a POST with a small body.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,10 +18,16 @@
 
 #include <urlsession/urlsession.h>
 
+static bool post;
+
 static int fetch(UrlSession *session, const char *url, int n)
 {
     UrlRequest *request = url_request_new(url);
     url_request_set_timeout_interval(request, 10);
+    if (post) {
+        url_request_set_method(request, "POST", NULL);
+        url_request_set_body_data(request, "refetch", 7);
+    }
     UrlSessionTask *task = url_session_data_task(session, request);
     url_request_unref(request);
     url_session_task_resume(task);
@@ -46,8 +54,9 @@ static int fetch(UrlSession *session, const char *url, int n)
             metrics ? url_task_metrics_get_transaction(metrics, 0) : NULL;
         const char *remote = t ? url_transaction_metrics_get_remote_address(t, NULL) : NULL;
         const char *prefix = t ? url_transaction_metrics_get_nat64_prefix(t) : NULL;
-        printf("fetch %d: ok %s%s%s\n", n, remote ? remote : "?", prefix ? " nat64 " : "",
-               prefix ? prefix : "");
+        bool tfo = t && url_transaction_metrics_is_tcp_fast_open(t);
+        printf("fetch %d: ok %s%s%s%s\n", n, remote ? remote : "?", prefix ? " nat64 " : "",
+               prefix ? prefix : "", tfo ? " tfo" : "");
         url_task_metrics_unref(metrics);
     }
     fflush(stdout);
@@ -59,20 +68,32 @@ int main(int argc, char **argv)
 {
     UrlSessionConfiguration *configuration = url_session_configuration_new_ephemeral();
     int first = 1;
-    for (; first + 1 < argc && strncmp(argv[first], "--", 2) == 0; first += 2) {
+    for (; first < argc && strncmp(argv[first], "--", 2) == 0; first++) {
+        const char *option = argv[first];
+        const char *value = first + 1 < argc ? argv[first + 1] : NULL;
         UrlError *error = NULL;
-        if (strcmp(argv[first], "--doh") == 0 && !url_session_configuration_set_dns_over_https_url(
-                                                     configuration, argv[first + 1], &error)) {
-            fprintf(stderr, "refetch: %s\n", url_error_get_message(error));
-            url_error_unref(error);
-            url_session_configuration_unref(configuration);
-            return 2;
+        if (strcmp(option, "--tcp-fast-open") == 0) {
+            url_session_configuration_set_tcp_fast_open(configuration, true);
+        } else if (strcmp(option, "--post") == 0) {
+            post = true;
+        } else if (strcmp(option, "--cacert") == 0 && value) {
+            url_session_configuration_set_ca_file(configuration, value);
+            first++;
+        } else if (strcmp(option, "--doh") == 0 && value) {
+            if (!url_session_configuration_set_dns_over_https_url(configuration, value, &error)) {
+                fprintf(stderr, "refetch: %s\n", url_error_get_message(error));
+                url_error_unref(error);
+                url_session_configuration_unref(configuration);
+                return 2;
+            }
+            first++;
+        } else {
+            break;
         }
-        if (strcmp(argv[first], "--cacert") == 0)
-            url_session_configuration_set_ca_file(configuration, argv[first + 1]);
     }
-    if (first >= argc) {
-        fprintf(stderr, "usage: refetch [--doh URL] [--cacert FILE] URL [COMMAND]...\n");
+    if (first >= argc || strncmp(argv[first], "--", 2) == 0) {
+        fprintf(stderr, "usage: refetch [--doh URL] [--cacert FILE] [--tcp-fast-open] [--post] "
+                        "URL [COMMAND]...\n");
         url_session_configuration_unref(configuration);
         return 2;
     }
