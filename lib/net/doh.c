@@ -182,6 +182,10 @@ static void on_done(CURL *easy, CURLcode result, void *data)
     UrlDohQuery *query = NULL;
     curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&query);
     (void)data;
+    if (query->too_large) {
+        query_fail(query, ARES_EBADRESP, "%s", "the answer is too large");
+        return;
+    }
     if (result != CURLE_OK) {
         const char *detail =
             query->failure && query->failure[0] ? query->failure : curl_easy_strerror(result);
@@ -200,8 +204,6 @@ static void on_done(CURL *easy, CURLcode result, void *data)
     } else if (type == NULL || g_ascii_strncasecmp(type, "application/dns-message", 23) != 0) {
         query_fail(query, ARES_EBADRESP, "the answer is %s, not application/dns-message",
                    type ? type : "untyped");
-    } else if (query->too_large) {
-        query_fail(query, ARES_EBADRESP, "%s", "the answer is too large");
     } else {
         parse_answer(query);
     }
