@@ -82,6 +82,9 @@ int lus_live_sessions(void);
 
 /* Session options (session_options.c). */
 UrlSessionConfiguration *lus_configuration_from_options(lua_State *L, int index);
+/* Pushes a table of @configuration's values under the option names (interface_types
+ * excepted: the C API cannot list them). */
+void lus_push_configuration(lua_State *L, const UrlSessionConfiguration *configuration);
 
 /* The delegate table and dispatch (delegate.c). */
 const UrlSessionDelegate *lus_delegate(void);

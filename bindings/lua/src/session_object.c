@@ -5,6 +5,7 @@
  * clear; every method checks it first ("session is closed"). */
 #include "lua_urlsession.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct {
@@ -38,6 +39,7 @@ void lus_session_leave_dispatch(LusSession *ls)
 
 int lus_session_new(lua_State *L)
 {
+    lua_settop(L, 1); /* urlsession.session() without options: index 1 is nil, not the object */
     SessionObject *object = lua_newuserdatauv(L, sizeof *object, 0);
     object->ls = NULL;
     luaL_setmetatable(L, LUS_SESSION_METATABLE);
@@ -155,6 +157,22 @@ static int session_tasks(lua_State *L)
     return 1;
 }
 
+/* s:options() -> the session's configuration as a table of session options */
+static int session_options(lua_State *L)
+{
+    LusSession *ls = lus_session_check(L, 1);
+    UrlSessionConfiguration *configuration = url_session_get_configuration(ls->session);
+    lus_push_configuration(L, configuration);
+    url_session_configuration_unref(configuration);
+    char *description = url_session_get_description(ls->session);
+    if (description) {
+        lua_pushstring(L, description);
+        free(description);
+        lua_setfield(L, -2, "description");
+    }
+    return 1;
+}
+
 static int session_is_closed(lua_State *L)
 {
     SessionObject *object = luaL_checkudata(L, 1, LUS_SESSION_METATABLE);
@@ -196,6 +214,7 @@ static const luaL_Reg session_methods[] = {
     {"invalidate", session_invalidate},
     {"cancel_all", session_cancel_all},
     {"tasks", session_tasks},
+    {"options", session_options},
     {"close", session_close},
     {"is_closed", session_is_closed},
     {NULL, NULL},

@@ -180,6 +180,135 @@ static void set_max_buffered(lua_State *L, int value, UrlSessionConfiguration *c
     url_session_configuration_set_max_buffered_bytes(configuration, (size_t)bytes);
 }
 
+#define BOOLEAN_OPTION(setter, option)                                                             \
+    static void set_##setter(lua_State *L, int value, UrlSessionConfiguration *configuration)      \
+    {                                                                                              \
+        url_session_configuration_set_##setter(configuration, check_boolean(L, value, option));    \
+    }
+
+BOOLEAN_OPTION(allows_https_to_http_redirects, "allows_https_to_http_redirects")
+BOOLEAN_OPTION(uses_environment_proxies, "uses_environment_proxies")
+BOOLEAN_OPTION(http_should_set_cookies, "http_should_set_cookies")
+BOOLEAN_OPTION(tcp_fast_open, "tcp_fast_open")
+BOOLEAN_OPTION(manages_mptcp_endpoints, "manages_mptcp_endpoints")
+
+typedef bool (*ProxySetter)(UrlSessionConfiguration *, const char *, UrlError **);
+
+static void set_proxy(lua_State *L, int value, UrlSessionConfiguration *configuration,
+                      const char *name, ProxySetter set)
+{
+    UrlError *error = NULL;
+    if (!set(configuration, check_string(L, value, name), &error)) {
+        lua_pushstring(L, url_error_get_message(error));
+        url_error_unref(error);
+        luaL_error(L, "session option '%s': %s", name, lua_tostring(L, -1));
+    }
+}
+
+static void set_http_proxy(lua_State *L, int value, UrlSessionConfiguration *configuration)
+{
+    set_proxy(L, value, configuration, "http_proxy", url_session_configuration_set_http_proxy);
+}
+
+static void set_https_proxy(lua_State *L, int value, UrlSessionConfiguration *configuration)
+{
+    set_proxy(L, value, configuration, "https_proxy", url_session_configuration_set_https_proxy);
+}
+
+static void set_socks_proxy(lua_State *L, int value, UrlSessionConfiguration *configuration)
+{
+    set_proxy(L, value, configuration, "socks_proxy", url_session_configuration_set_socks_proxy);
+}
+
+static void set_no_proxy(lua_State *L, int value, UrlSessionConfiguration *configuration)
+{
+    url_session_configuration_set_no_proxy(configuration, check_string(L, value, "no_proxy"));
+}
+
+static void set_dns_servers(lua_State *L, int value, UrlSessionConfiguration *configuration)
+{
+    if (!url_session_configuration_set_dns_servers(configuration,
+                                                   check_string(L, value, "dns_servers")))
+        luaL_error(L, "session option 'dns_servers' must be comma-separated IP addresses, each "
+                      "with an optional port");
+}
+
+static void set_nat64_prefix(lua_State *L, int value, UrlSessionConfiguration *configuration)
+{
+    if (!url_session_configuration_set_nat64_prefix(configuration,
+                                                    check_string(L, value, "nat64_prefix")))
+        luaL_error(L, "session option 'nat64_prefix' must be an IPv6 prefix of length 32, 40, "
+                      "48, 56, 64 or 96 (\"64:ff9b::/96\")");
+}
+
+static void set_attempt_delay(lua_State *L, int value, UrlSessionConfiguration *configuration)
+{
+    double seconds = lua_tonumber(L, value);
+    if (lua_type(L, value) != LUA_TNUMBER || !(seconds >= 0.01 && seconds <= 2))
+        luaL_error(L, "session option 'connection_attempt_delay' must be 0.01 to 2 seconds");
+    url_session_configuration_set_connection_attempt_delay(configuration, seconds);
+}
+
+static const char *const family_names[] = {"any", "ipv4", "ipv6", NULL};
+static const UrlAddressFamily families[] = {URL_ADDRESS_FAMILY_ANY, URL_ADDRESS_FAMILY_IPV4_ONLY,
+                                            URL_ADDRESS_FAMILY_IPV6_ONLY};
+
+static void set_address_family(lua_State *L, int value, UrlSessionConfiguration *configuration)
+{
+    const char *name = check_string(L, value, "address_family");
+    for (int i = 0; family_names[i]; i++) {
+        if (strcmp(name, family_names[i]) == 0) {
+            url_session_configuration_set_address_family(configuration, families[i]);
+            return;
+        }
+    }
+    luaL_error(L, "session option 'address_family' must be \"any\", \"ipv4\" or \"ipv6\"");
+}
+
+/* Indexed by UrlCookieAcceptPolicy. */
+static const char *const cookie_policy_names[] = {"always", "never",
+                                                  "only_from_main_document_domain", NULL};
+
+static void set_cookie_policy(lua_State *L, int value, UrlSessionConfiguration *configuration)
+{
+    const char *name = check_string(L, value, "cookie_accept_policy");
+    for (int i = 0; cookie_policy_names[i]; i++) {
+        if (strcmp(name, cookie_policy_names[i]) == 0) {
+            url_session_configuration_set_http_cookie_accept_policy(configuration,
+                                                                    (UrlCookieAcceptPolicy)i);
+            return;
+        }
+    }
+    luaL_error(L, "session option 'cookie_accept_policy' must be \"always\", \"never\" or "
+                  "\"only_from_main_document_domain\"");
+}
+
+/* Indexed by UrlInterfaceType. */
+static const char *const interface_type_names[] = {"other", "wifi",     "cellular",
+                                                   "wired", "loopback", NULL};
+
+static void set_interface_types(lua_State *L, int value, UrlSessionConfiguration *configuration)
+{
+    if (!lua_istable(L, value))
+        luaL_error(L, "session option 'interface_types' must be a table of interface names to "
+                      "types");
+    lua_pushnil(L);
+    while (lua_next(L, value)) {
+        size_t length = 0;
+        const char *name = lua_type(L, -2) == LUA_TSTRING ? lua_tolstring(L, -2, &length) : NULL;
+        const char *type = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "";
+        int i = 0;
+        while (interface_type_names[i] && strcmp(type, interface_type_names[i]) != 0)
+            i++;
+        if (!name || length == 0 || length >= 16 || !interface_type_names[i])
+            luaL_error(L, "session option 'interface_types' maps interface names (1 to 15 "
+                          "bytes) to \"wifi\", \"cellular\", \"wired\", \"loopback\" or "
+                          "\"other\"");
+        url_session_configuration_set_interface_type(configuration, name, (UrlInterfaceType)i);
+        lua_pop(L, 1);
+    }
+}
+
 /* Read by session_object.c, not here. */
 static void set_nothing(lua_State *L, int value, UrlSessionConfiguration *configuration)
 {
@@ -206,6 +335,21 @@ static const struct {
     {"allows_constrained_network_access", set_constrained},
     {"download_directory", set_download_directory},
     {"max_buffered_bytes", set_max_buffered},
+    {"allows_https_to_http_redirects", set_allows_https_to_http_redirects},
+    {"http_proxy", set_http_proxy},
+    {"https_proxy", set_https_proxy},
+    {"socks_proxy", set_socks_proxy},
+    {"no_proxy", set_no_proxy},
+    {"uses_environment_proxies", set_uses_environment_proxies},
+    {"http_should_set_cookies", set_http_should_set_cookies},
+    {"cookie_accept_policy", set_cookie_policy},
+    {"dns_servers", set_dns_servers},
+    {"nat64_prefix", set_nat64_prefix},
+    {"connection_attempt_delay", set_attempt_delay},
+    {"address_family", set_address_family},
+    {"tcp_fast_open", set_tcp_fast_open},
+    {"interface_types", set_interface_types},
+    {"manages_mptcp_endpoints", set_manages_mptcp_endpoints},
     {"ephemeral", set_nothing},
     {"description", set_nothing},
 };
@@ -249,4 +393,91 @@ UrlSessionConfiguration *lus_configuration_from_options(lua_State *L, int index)
     *guard = NULL;
     lua_pop(L, 1);
     return configuration;
+}
+
+/* Sets field @name of the table on top to the string @text, or leaves it nil. */
+static void set_text_field(lua_State *L, const char *name, const char *text)
+{
+    if (!text)
+        return;
+    lua_pushstring(L, text);
+    lua_setfield(L, -2, name);
+}
+
+static void set_boolean_field(lua_State *L, const char *name, bool flag)
+{
+    lua_pushboolean(L, flag);
+    lua_setfield(L, -2, name);
+}
+
+static void set_number_field(lua_State *L, const char *name, double number)
+{
+    lua_pushnumber(L, number);
+    lua_setfield(L, -2, name);
+}
+
+void lus_push_configuration(lua_State *L, const UrlSessionConfiguration *c)
+{
+    static const char *const multipath_names[] = {"none", "handover", "interactive", "aggregate"};
+    static const char *const http_names[] = {"default", "1.1", "2"};
+    static const char *const tls_names[] = {"1.0", "1.1", "1.2", "1.3"};
+    lua_newtable(L);
+    set_text_field(L, "multipath",
+                   multipath_names[url_session_configuration_get_multipath_service_type(c)]);
+    set_boolean_field(L, "waits_for_connectivity",
+                      url_session_configuration_get_waits_for_connectivity(c));
+    set_number_field(L, "timeout", url_session_configuration_get_timeout_interval_for_request(c));
+    set_number_field(L, "resource_timeout",
+                     url_session_configuration_get_timeout_interval_for_resource(c));
+    lua_newtable(L);
+    for (size_t i = 0; i < url_session_configuration_get_additional_header_count(c); i++) {
+        const char *name = NULL, *value = NULL;
+        if (url_session_configuration_get_additional_header_at(c, i, &name, &value)) {
+            lua_pushstring(L, value);
+            lua_setfield(L, -2, name);
+        }
+    }
+    lua_setfield(L, -2, "headers");
+    set_text_field(L, "user_agent", url_session_configuration_get_user_agent(c));
+    set_text_field(L, "ca_file", url_session_configuration_get_ca_file(c));
+    set_text_field(L, "ca_path", url_session_configuration_get_ca_path(c));
+    set_text_field(L, "http_version", http_names[url_session_configuration_get_http_version(c)]);
+    set_text_field(
+        L, "tls_min",
+        tls_names[url_session_configuration_get_tls_minimum_version(c) - URL_TLS_VERSION_1_0]);
+    lua_pushinteger(L, url_session_configuration_get_max_connections_per_host(c));
+    lua_setfield(L, -2, "max_connections_per_host");
+    set_boolean_field(L, "allows_cellular_access",
+                      url_session_configuration_get_allows_cellular_access(c));
+    set_boolean_field(L, "allows_expensive_network_access",
+                      url_session_configuration_get_allows_expensive_network_access(c));
+    set_boolean_field(L, "allows_constrained_network_access",
+                      url_session_configuration_get_allows_constrained_network_access(c));
+    set_text_field(L, "download_directory", url_session_configuration_get_download_directory(c));
+    lua_pushinteger(L, (lua_Integer)url_session_configuration_get_max_buffered_bytes(c));
+    lua_setfield(L, -2, "max_buffered_bytes");
+    set_boolean_field(L, "allows_https_to_http_redirects",
+                      url_session_configuration_get_allows_https_to_http_redirects(c));
+    set_text_field(L, "http_proxy", url_session_configuration_get_http_proxy(c));
+    set_text_field(L, "https_proxy", url_session_configuration_get_https_proxy(c));
+    set_text_field(L, "socks_proxy", url_session_configuration_get_socks_proxy(c));
+    set_text_field(L, "no_proxy", url_session_configuration_get_no_proxy(c));
+    set_boolean_field(L, "uses_environment_proxies",
+                      url_session_configuration_get_uses_environment_proxies(c));
+    set_boolean_field(L, "http_should_set_cookies",
+                      url_session_configuration_get_http_should_set_cookies(c));
+    set_text_field(L, "cookie_accept_policy",
+                   cookie_policy_names[url_session_configuration_get_http_cookie_accept_policy(c)]);
+    set_text_field(L, "dns_servers", url_session_configuration_get_dns_servers(c));
+    set_text_field(L, "nat64_prefix", url_session_configuration_get_nat64_prefix(c));
+    set_number_field(L, "connection_attempt_delay",
+                     url_session_configuration_get_connection_attempt_delay(c));
+    UrlAddressFamily family = url_session_configuration_get_address_family(c);
+    for (int i = 0; family_names[i]; i++)
+        if (families[i] == family)
+            set_text_field(L, "address_family", family_names[i]);
+    set_boolean_field(L, "tcp_fast_open", url_session_configuration_get_tcp_fast_open(c));
+    set_boolean_field(L, "manages_mptcp_endpoints",
+                      url_session_configuration_get_manages_mptcp_endpoints(c));
+    set_boolean_field(L, "ephemeral", url_session_configuration_is_ephemeral(c));
 }

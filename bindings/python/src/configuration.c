@@ -12,6 +12,11 @@
 static const char *const multipath_names[] = {"none", "handover", "interactive", "aggregate"};
 static const char *const http_version_names[] = {"default", "1.1", "2"};
 static const char *const tls_names[] = {"1.0", "1.1", "1.2", "1.3"};
+static const char *const cookie_policy_names[] = {"always", "never",
+                                                  "only_from_main_document_domain"};
+/* Indexed by UrlInterfaceType. */
+static const char *const interface_type_names[] = {"other", "wifi", "cellular", "wired",
+                                                   "loopback"};
 
 static PyObject *configuration_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 {
@@ -20,7 +25,8 @@ static PyObject *configuration_new(PyTypeObject *type, PyObject *args, PyObject 
         return NULL;
     self->configuration = url_session_configuration_new_default();
     self->headers = PyDict_New();
-    if (!self->headers) {
+    self->interface_types = PyDict_New();
+    if (!self->headers || !self->interface_types) {
         Py_DECREF(self);
         return NULL;
     }
@@ -30,12 +36,14 @@ static PyObject *configuration_new(PyTypeObject *type, PyObject *args, PyObject 
 static int configuration_traverse(PyObject *self, visitproc visit, void *arg)
 {
     Py_VISIT(SELF->headers);
+    Py_VISIT(SELF->interface_types);
     return 0;
 }
 
 static int configuration_clear(PyObject *self)
 {
     Py_CLEAR(SELF->headers);
+    Py_CLEAR(SELF->interface_types);
     return 0;
 }
 
@@ -262,35 +270,24 @@ static int set_user_agent(PyObject *self, PyObject *value, void *closure)
     return 0;
 }
 
-static PyObject *get_multipath_service_type(PyObject *self, void *closure)
-{
-    return PyUnicode_FromString(
-        multipath_names[url_session_configuration_get_multipath_service_type(CONF)]);
-}
+/* A str naming a value of a C enum whose values index @names. */
+#define CHOICE_PROPERTY(name, names, CType)                                                        \
+    static PyObject *get_##name(PyObject *self, void *closure)                                     \
+    {                                                                                              \
+        return PyUnicode_FromString(names[url_session_configuration_get_##name(CONF)]);            \
+    }                                                                                              \
+    static int set_##name(PyObject *self, PyObject *value, void *closure)                          \
+    {                                                                                              \
+        size_t index;                                                                              \
+        if (get_choice(value, names, sizeof names / sizeof names[0], #name, &index) < 0)           \
+            return -1;                                                                             \
+        url_session_configuration_set_##name(CONF, (CType)index);                                  \
+        return 0;                                                                                  \
+    }
 
-static int set_multipath_service_type(PyObject *self, PyObject *value, void *closure)
-{
-    size_t index;
-    if (get_choice(value, multipath_names, 4, "multipath_service_type", &index) < 0)
-        return -1;
-    url_session_configuration_set_multipath_service_type(CONF, (UrlMultipathServiceType)index);
-    return 0;
-}
-
-static PyObject *get_http_version(PyObject *self, void *closure)
-{
-    return PyUnicode_FromString(
-        http_version_names[url_session_configuration_get_http_version(CONF)]);
-}
-
-static int set_http_version(PyObject *self, PyObject *value, void *closure)
-{
-    size_t index;
-    if (get_choice(value, http_version_names, 3, "http_version", &index) < 0)
-        return -1;
-    url_session_configuration_set_http_version(CONF, (UrlHttpVersion)index);
-    return 0;
-}
+CHOICE_PROPERTY(multipath_service_type, multipath_names, UrlMultipathServiceType)
+CHOICE_PROPERTY(http_version, http_version_names, UrlHttpVersion)
+CHOICE_PROPERTY(http_cookie_accept_policy, cookie_policy_names, UrlCookieAcceptPolicy)
 
 static PyObject *get_tls_minimum_version(PyObject *self, void *closure)
 {
@@ -308,6 +305,14 @@ static int set_tls_minimum_version(PyObject *self, PyObject *value, void *closur
     return 0;
 }
 
+/* The (key, value) list of a mapping given to a dict property; None means empty. */
+static PyObject *get_items(PyObject *value)
+{
+    if (refuse_delete(value) < 0)
+        return NULL;
+    return value == Py_None ? PyList_New(0) : PyMapping_Items(value);
+}
+
 static PyObject *get_additional_headers(PyObject *self, void *closure)
 {
     return PyDict_Copy(SELF->headers);
@@ -316,9 +321,7 @@ static PyObject *get_additional_headers(PyObject *self, void *closure)
 /* Replaces every additional header with the items of @value (a mapping str -> str). */
 static int set_additional_headers(PyObject *self, PyObject *value, void *closure)
 {
-    if (refuse_delete(value) < 0)
-        return -1;
-    PyObject *items = value == Py_None ? PyList_New(0) : PyMapping_Items(value);
+    PyObject *items = get_items(value);
     if (!items)
         return -1;
     /* Check everything first so that a refused header leaves the configuration as it was. */
@@ -359,6 +362,201 @@ static int set_additional_headers(PyObject *self, PyObject *value, void *closure
         Py_XDECREF(fresh);
     }
     return status;
+}
+
+BOOL_PROPERTY(uses_environment_proxies)
+BOOL_PROPERTY(allows_https_to_http_redirects)
+BOOL_PROPERTY(http_should_set_cookies)
+BOOL_PROPERTY(tcp_fast_open)
+BOOL_PROPERTY(manages_mptcp_endpoints)
+
+/* A str or None for a setter that may refuse the value: *text is NULL for None. */
+static int get_optional_text(PyObject *value, const char *what, const char **text)
+{
+    if (refuse_delete(value) < 0)
+        return -1;
+    *text = NULL;
+    if (value == Py_None)
+        return 0;
+    if (!PyUnicode_Check(value)) {
+        PyErr_Format(PyExc_TypeError, "%s must be a str or None, not %.100s", what,
+                     Py_TYPE(value)->tp_name);
+        return -1;
+    }
+    *text = PyUnicode_AsUTF8(value);
+    return *text ? 0 : -1;
+}
+
+static PyObject *text_or_none(const char *text)
+{
+    if (!text)
+        Py_RETURN_NONE;
+    return PyUnicode_FromString(text);
+}
+
+typedef bool (*ProxySetter)(UrlSessionConfiguration *, const char *, UrlError **);
+
+static int set_proxy(PyObject *self, PyObject *value, const char *what, ProxySetter set)
+{
+    const char *text;
+    if (get_optional_text(value, what, &text) < 0)
+        return -1;
+    UrlError *error = NULL;
+    if (!set(CONF, text, &error)) {
+        PyErr_Format(PyExc_ValueError, "%s: %s", what, url_error_get_message(error));
+        url_error_unref(error);
+        return -1;
+    }
+    return 0;
+}
+
+#define PROXY_PROPERTY(name)                                                                       \
+    static PyObject *get_##name(PyObject *self, void *closure)                                     \
+    {                                                                                              \
+        return text_or_none(url_session_configuration_get_##name(CONF));                           \
+    }                                                                                              \
+    static int set_##name(PyObject *self, PyObject *value, void *closure)                          \
+    {                                                                                              \
+        return set_proxy(self, value, #name, url_session_configuration_set_##name);                \
+    }
+
+PROXY_PROPERTY(http_proxy)
+PROXY_PROPERTY(https_proxy)
+PROXY_PROPERTY(socks_proxy)
+
+static PyObject *get_no_proxy(PyObject *self, void *closure)
+{
+    return text_or_none(url_session_configuration_get_no_proxy(CONF));
+}
+
+static int set_no_proxy(PyObject *self, PyObject *value, void *closure)
+{
+    const char *text;
+    if (get_optional_text(value, "no_proxy", &text) < 0)
+        return -1;
+    url_session_configuration_set_no_proxy(CONF, text);
+    return 0;
+}
+
+/* A str or None the C setter may refuse (returning false); @refusal says what is wanted. */
+#define CHECKED_TEXT_PROPERTY(name, refusal)                                                       \
+    static PyObject *get_##name(PyObject *self, void *closure)                                     \
+    {                                                                                              \
+        return text_or_none(url_session_configuration_get_##name(CONF));                           \
+    }                                                                                              \
+    static int set_##name(PyObject *self, PyObject *value, void *closure)                          \
+    {                                                                                              \
+        const char *text;                                                                          \
+        if (get_optional_text(value, #name, &text) < 0)                                            \
+            return -1;                                                                             \
+        if (!url_session_configuration_set_##name(CONF, text)) {                                   \
+            PyErr_Format(PyExc_ValueError, #name " must be " refusal ", not %R", value);           \
+            return -1;                                                                             \
+        }                                                                                          \
+        return 0;                                                                                  \
+    }
+
+CHECKED_TEXT_PROPERTY(dns_servers, "comma-separated IP addresses, each with an optional port")
+CHECKED_TEXT_PROPERTY(nat64_prefix,
+                      "an IPv6 prefix of length 32, 40, 48, 56, 64 or 96 (\"64:ff9b::/96\")")
+
+static PyObject *get_connection_attempt_delay(PyObject *self, void *closure)
+{
+    return PyFloat_FromDouble(url_session_configuration_get_connection_attempt_delay(CONF));
+}
+
+static int set_connection_attempt_delay(PyObject *self, PyObject *value, void *closure)
+{
+    if (refuse_delete(value) < 0)
+        return -1;
+    double seconds = PyFloat_AsDouble(value);
+    if (seconds == -1.0 && PyErr_Occurred())
+        return -1;
+    if (!(seconds >= 0.01 && seconds <= 2)) {
+        PyErr_Format(PyExc_ValueError,
+                     "connection_attempt_delay must be 0.01 to 2 seconds (RFC 8305), not %R",
+                     value);
+        return -1;
+    }
+    url_session_configuration_set_connection_attempt_delay(CONF, seconds);
+    return 0;
+}
+
+static PyObject *get_address_family(PyObject *self, void *closure)
+{
+    switch (url_session_configuration_get_address_family(CONF)) {
+    case URL_ADDRESS_FAMILY_IPV4_ONLY:
+        return PyUnicode_FromString("ipv4");
+    case URL_ADDRESS_FAMILY_IPV6_ONLY:
+        return PyUnicode_FromString("ipv6");
+    default:
+        return PyUnicode_FromString("any");
+    }
+}
+
+static int set_address_family(PyObject *self, PyObject *value, void *closure)
+{
+    static const char *const names[] = {"any", "ipv4", "ipv6"};
+    static const UrlAddressFamily families[] = {
+        URL_ADDRESS_FAMILY_ANY, URL_ADDRESS_FAMILY_IPV4_ONLY, URL_ADDRESS_FAMILY_IPV6_ONLY};
+    size_t index;
+    if (get_choice(value, names, 3, "address_family", &index) < 0)
+        return -1;
+    url_session_configuration_set_address_family(CONF, families[index]);
+    return 0;
+}
+
+static PyObject *get_interface_types(PyObject *self, void *closure)
+{
+    return PyDict_Copy(SELF->interface_types);
+}
+
+/* Replaces every override with the items of @value (a mapping str -> type name). */
+static int set_interface_types(PyObject *self, PyObject *value, void *closure)
+{
+    PyObject *items = get_items(value);
+    if (!items)
+        return -1;
+    PyObject *fresh = PyDict_New();
+    int status = fresh ? 0 : -1;
+    for (Py_ssize_t i = 0; status == 0 && i < PyList_GET_SIZE(items); i++) {
+        PyObject *item = PyList_GET_ITEM(items, i);
+        PyObject *name = PyTuple_GET_ITEM(item, 0), *type = PyTuple_GET_ITEM(item, 1);
+        size_t index;
+        Py_ssize_t length;
+        if (!PyUnicode_Check(name) || !PyUnicode_AsUTF8AndSize(name, &length) || length == 0 ||
+            length >= 16) {
+            PyErr_Clear();
+            PyErr_Format(PyExc_ValueError,
+                         "interface_types keys must be interface names of 1 to 15 bytes, not %R",
+                         name);
+            status = -1;
+        } else if (get_choice(type, interface_type_names, 5, "interface type", &index) < 0 ||
+                   PyDict_SetItem(fresh, name, type) < 0) {
+            status = -1;
+        }
+    }
+    Py_DECREF(items);
+    if (status == 0)
+        Py_SETREF(SELF->interface_types, fresh);
+    else
+        Py_XDECREF(fresh);
+    return status;
+}
+
+UrlSessionConfiguration *url_py_configuration_for_session(ConfigurationObject *conf)
+{
+    UrlSessionConfiguration *made = url_session_configuration_copy(conf->configuration);
+    Py_ssize_t pos = 0;
+    PyObject *name, *type;
+    while (PyDict_Next(conf->interface_types, &pos, &name, &type)) {
+        const char *type_name = PyUnicode_AsUTF8(type);
+        for (size_t i = 0; type_name && i < 5; i++)
+            if (strcmp(type_name, interface_type_names[i]) == 0)
+                url_session_configuration_set_interface_type(made, PyUnicode_AsUTF8(name),
+                                                             (UrlInterfaceType)i);
+    }
+    return made;
 }
 
 static PyObject *get_is_ephemeral(PyObject *self, void *closure)
@@ -402,6 +600,46 @@ static PyGetSetDef configuration_getset[] = {
              "Whether expensive interfaces may be used (default True)."),
     PROPERTY(allows_constrained_network_access,
              "Whether constrained (low data mode) interfaces may be used (default True)."),
+    PROPERTY(allows_https_to_http_redirects,
+             "Whether a redirect from https:// to http:// is followed (default False: the task "
+             "fails with AppTransportSecurityRequiresSecureConnection)."),
+    PROPERTY(http_proxy, "The proxy for http:// URLs (\"host:port\" or "
+                         "\"scheme://[user:password@]host[:port]\", scheme http, https, socks5 "
+                         "or socks5h), or None. A malformed value raises ValueError."),
+    PROPERTY(https_proxy, "The proxy for https:// URLs (a tunnel: CONNECT or SOCKS), same forms "
+                          "as http_proxy, or None."),
+    PROPERTY(socks_proxy, "A SOCKS5 proxy for every URL without a proxy of its scheme "
+                          "(\"host:port\" means socks5h://), or None."),
+    PROPERTY(no_proxy, "Hosts reached directly: comma-separated names (with their subdomains), "
+                       "addresses, address/length ranges, or \"*\"; None (default) uses the "
+                       "environment's no_proxy when environment proxies are used."),
+    PROPERTY(uses_environment_proxies,
+             "Whether http_proxy / https_proxy / all_proxy from the environment apply to "
+             "requests no configured proxy covers (default True)."),
+    PROPERTY(http_should_set_cookies,
+             "Whether requests carry stored cookies and Set-Cookie fields are stored "
+             "(default True)."),
+    PROPERTY(http_cookie_accept_policy,
+             "Which Set-Cookie fields are stored: \"always\", \"never\" or "
+             "\"only_from_main_document_domain\" (default)."),
+    PROPERTY(dns_servers, "The resolver's servers, comma-separated addresses with optional "
+                          "ports (\"192.0.2.53:5353,[fd00::53]:53\"), or None (default) for "
+                          "/etc/resolv.conf's."),
+    PROPERTY(nat64_prefix, "A NAT64 prefix such as \"64:ff9b::/96\", or None (default) to "
+                           "discover it on each network (RFC 7050)."),
+    PROPERTY(connection_attempt_delay,
+             "Happy Eyeballs: seconds an attempt to one address family runs before the other "
+             "family is tried too (default 0.25, 0.01 to 2)."),
+    PROPERTY(address_family, "\"any\" (default, IPv6 and IPv4 raced), \"ipv4\" or \"ipv6\" only."),
+    PROPERTY(tcp_fast_open, "TCP Fast Open for idempotent requests (GET, HEAD, PUT, DELETE...; "
+                            "default False)."),
+    PROPERTY(interface_types,
+             "Interface type overrides, a dict name -> \"wifi\", \"cellular\", \"wired\", "
+             "\"loopback\" or \"other\" (a copy: assign a new dict to change them); they win "
+             "over sysfs and URLSESSION_INTERFACE_TYPES. Cellular is expensive."),
+    PROPERTY(manages_mptcp_endpoints,
+             "Whether multipath connections may set the network namespace's MPTCP endpoints "
+             "with the kernel path manager (needs CAP_NET_ADMIN; default False)."),
     {"is_ephemeral", get_is_ephemeral, NULL,
      PyDoc_STR("Whether the configuration was made ephemeral (read-only)."), NULL},
     {NULL, NULL, NULL, NULL, NULL},
@@ -426,6 +664,7 @@ static int configuration_init(PyObject *self, PyObject *args, PyObject *kwds)
             CONF = truth ? url_session_configuration_new_ephemeral()
                          : url_session_configuration_new_default();
             PyDict_Clear(SELF->headers);
+            PyDict_Clear(SELF->interface_types);
         }
     }
     Py_ssize_t pos = 0;
@@ -488,6 +727,12 @@ static PyObject *configuration_copy(PyObject *self, PyObject *unused)
         return NULL;
     }
     Py_SETREF(copy->headers, headers);
+    PyObject *types = PyDict_Copy(SELF->interface_types);
+    if (!types) {
+        Py_DECREF(copy);
+        return NULL;
+    }
+    Py_SETREF(copy->interface_types, types);
     return (PyObject *)copy;
 }
 

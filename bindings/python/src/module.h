@@ -39,9 +39,16 @@ PyObject *url_py_error_raise(UrlError *error);
 typedef struct {
     PyObject_HEAD UrlSessionConfiguration *configuration;
     PyObject *headers; /* dict: the additional headers, which the C API cannot list */
+    /* dict: interface name -> type name. The C API can neither list nor remove an
+     * override, so they are applied to the session's copy when a Session is made. */
+    PyObject *interface_types;
 } ConfigurationObject;
 
 extern PyTypeObject url_py_ConfigurationType;
+
+/* The C configuration a Session is made with: @conf's, with its interface types.
+ * Returns a new reference, or NULL with an exception set. */
+UrlSessionConfiguration *url_py_configuration_for_session(ConfigurationObject *conf);
 
 /* ---- request.c ----------------------------------------------------------------------- */
 

@@ -307,13 +307,13 @@ static int session_init(PyObject *self, PyObject *args, PyObject *kwds)
                      Py_TYPE(configuration)->tp_name);
         return -1;
     }
-    UrlSessionConfiguration *made = NULL;
-    const UrlSessionConfiguration *conf =
-        configuration == Py_None ? (made = url_session_configuration_new_default())
-                                 : ((ConfigurationObject *)configuration)->configuration;
+    UrlSessionConfiguration *conf =
+        configuration == Py_None
+            ? url_session_configuration_new_default()
+            : url_py_configuration_for_session((ConfigurationObject *)configuration);
     SELF->core->owner = SELF;
     SELF->session = url_session_new(conf, &delegate_table, SELF->core, SELF->core->queue);
-    url_session_configuration_unref(made);
+    url_session_configuration_unref(conf);
     return 0;
 }
 

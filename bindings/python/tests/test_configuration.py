@@ -74,6 +74,15 @@ def test_default_and_ephemeral_constructors():
     ("user_agent", "bad\r\nagent", ValueError),
     ("additional_headers", {"Bad Name": "x"}, ValueError),
     ("additional_headers", {"X-A": "a\nb"}, ValueError),
+    ("http_proxy", "http://[broken", ValueError),
+    ("https_proxy", 8080, TypeError),
+    ("dns_servers", "not-an-address", ValueError),
+    ("nat64_prefix", "64:ff9b::/97", ValueError),
+    ("connection_attempt_delay", 5, ValueError),
+    ("address_family", "ipx", ValueError),
+    ("http_cookie_accept_policy", "sometimes", ValueError),
+    ("interface_types", {"wifi0": "satellite"}, ValueError),
+    ("interface_types", {"a-name-far-too-long": "wifi"}, ValueError),
 ])
 def test_invalid_values_raise_and_change_nothing(name, value, error, capfd):
     c = urlsession.Configuration(additional_headers={"X-Keep": "1"})
@@ -102,3 +111,58 @@ def test_session_copies_configuration():
     with urlsession.Session(c) as s:
         c.multipath_service_type = "none"
         assert s.configuration.multipath_service_type == "interactive"
+
+
+def test_transport_and_policy_defaults():
+    c = urlsession.Configuration()
+    assert c.http_proxy is None and c.https_proxy is None and c.socks_proxy is None
+    assert c.no_proxy is None
+    assert c.uses_environment_proxies is True
+    assert c.allows_https_to_http_redirects is False
+    assert c.http_should_set_cookies is True
+    assert c.http_cookie_accept_policy == "only_from_main_document_domain"
+    assert c.dns_servers is None
+    assert c.nat64_prefix is None
+    assert c.connection_attempt_delay == 0.25
+    assert c.address_family == "any"
+    assert c.tcp_fast_open is False
+    assert c.interface_types == {}
+    assert c.manages_mptcp_endpoints is False
+
+
+TRANSPORT = dict(
+    http_proxy="http://proxy.test:3128", https_proxy="socks5h://proxy.test:1080",
+    socks_proxy="socks5://192.0.2.1:1080", no_proxy="localhost,10.0.0.0/8",
+    uses_environment_proxies=False, allows_https_to_http_redirects=True,
+    http_should_set_cookies=False, http_cookie_accept_policy="never",
+    dns_servers="192.0.2.53:5353,[2001:db8::53]:53", nat64_prefix="64:ff9b::/96",
+    connection_attempt_delay=0.1, address_family="ipv6", tcp_fast_open=True,
+    interface_types={"wifi0": "wifi", "cell0": "cellular"}, manages_mptcp_endpoints=True,
+    multipath_service_type="handover", waits_for_connectivity=True)
+
+
+def test_transport_and_policy_round_trip():
+    c = urlsession.Configuration(**TRANSPORT)
+    for name, value in TRANSPORT.items():
+        assert getattr(c, name) == value, name
+        assert getattr(c.copy(), name) == value, name
+    c.interface_types = {"usb0": "wired"}
+    assert c.interface_types == {"usb0": "wired"}
+    for name in ("http_proxy", "https_proxy", "socks_proxy", "no_proxy", "dns_servers",
+                 "nat64_prefix"):
+        setattr(c, name, None)
+        assert getattr(c, name) is None, name
+
+
+def test_session_keeps_transport_and_policy():
+    """What a Session was made with is what it runs with (read back from the C session)."""
+    with urlsession.Session(urlsession.Configuration(**TRANSPORT)) as s:
+        got = s.configuration
+        for name, value in TRANSPORT.items():
+            if name != "interface_types":  # the C API cannot list them back
+                assert getattr(got, name) == value, name
+
+
+def test_proxy_error_names_the_property():
+    with pytest.raises(ValueError, match="http_proxy"):
+        urlsession.Configuration(http_proxy="ftp://proxy.test:21")

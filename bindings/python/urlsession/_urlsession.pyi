@@ -77,6 +77,21 @@ class Configuration:
     allows_cellular_access: bool
     allows_expensive_network_access: bool
     allows_constrained_network_access: bool
+    allows_https_to_http_redirects: bool
+    http_proxy: Optional[str]  # "host:port" or "scheme://[user:password@]host[:port]"
+    https_proxy: Optional[str]
+    socks_proxy: Optional[str]
+    no_proxy: Optional[str]  # "example.org,10.0.0.0/8" or "*"
+    uses_environment_proxies: bool
+    http_should_set_cookies: bool
+    http_cookie_accept_policy: str  # "always" | "never" | "only_from_main_document_domain"
+    dns_servers: Optional[str]  # "192.0.2.53,[fd00::53]:5353"; None: /etc/resolv.conf
+    nat64_prefix: Optional[str]  # "64:ff9b::/96"; None: discovered (RFC 7050)
+    connection_attempt_delay: float  # 0.01 .. 2 seconds (Happy Eyeballs)
+    address_family: str  # "any" | "ipv4" | "ipv6"
+    tcp_fast_open: bool
+    interface_types: Dict[str, str]  # name -> "wifi" | "cellular" | "wired" | "loopback" | "other"
+    manages_mptcp_endpoints: bool
     @property
     def is_ephemeral(self) -> bool: ...
     def __init__(self, *, ephemeral: bool = ..., **properties: Any) -> None: ...

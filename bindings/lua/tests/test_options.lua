@@ -1,0 +1,73 @@
+-- test_options.lua — session options round-trip: what urlsession.session{...} is given is
+-- what s:options() reads back from the C session (multipath, interface policy, transport,
+-- proxies, cookies), and refused values raise with the option's name.
+return {
+    { "multipath service types round-trip", function(T)
+        for _, kind in ipairs { "none", "handover", "interactive", "aggregate" } do
+            local s = T.us.session { multipath = kind }
+            T.eq(s:options().multipath, kind, "multipath " .. kind)
+            s:close()
+        end
+    end },
+
+    { "defaults read back", function(T)
+        local s = T.us.session()
+        local o = s:options()
+        T.eq(o.multipath, "none", "multipath")
+        T.eq(o.waits_for_connectivity, false, "waits_for_connectivity")
+        T.eq(o.allows_cellular_access, true, "allows_cellular_access")
+        T.eq(o.http_proxy, nil, "http_proxy")
+        T.eq(o.uses_environment_proxies, true, "uses_environment_proxies")
+        T.eq(o.cookie_accept_policy, "only_from_main_document_domain", "cookie policy")
+        T.eq(o.dns_servers, nil, "dns_servers")
+        T.eq(o.connection_attempt_delay, 0.25, "connection_attempt_delay")
+        T.eq(o.address_family, "any", "address_family")
+        T.eq(o.tcp_fast_open, false, "tcp_fast_open")
+        T.eq(o.manages_mptcp_endpoints, false, "manages_mptcp_endpoints")
+        T.eq(o.ephemeral, false, "ephemeral")
+        T.eq(o.tls_min, "1.2", "tls_min")
+    end },
+
+    { "every option round-trips through the session", function(T)
+        local given = {
+            multipath = "handover", waits_for_connectivity = true, timeout = 12,
+            resource_timeout = 300, headers = { ["X-One"] = "1" }, user_agent = "lua-rt/1",
+            ca_file = "/tmp/ca.pem", http_version = "1.1", tls_min = "1.3",
+            max_connections_per_host = 3, allows_cellular_access = false,
+            allows_expensive_network_access = false, allows_constrained_network_access = false,
+            download_directory = "/tmp", max_buffered_bytes = 65536,
+            allows_https_to_http_redirects = true, http_proxy = "http://proxy.test:3128",
+            https_proxy = "socks5h://proxy.test:1080", socks_proxy = "socks5://192.0.2.1:1080",
+            no_proxy = "localhost,10.0.0.0/8", uses_environment_proxies = false,
+            http_should_set_cookies = false, cookie_accept_policy = "never",
+            dns_servers = "192.0.2.53:5353,[2001:db8::53]:53", nat64_prefix = "64:ff9b::/96",
+            connection_attempt_delay = 0.1, address_family = "ipv6", tcp_fast_open = true,
+            manages_mptcp_endpoints = true, ephemeral = true, description = "round trip",
+        }
+        local s = T.us.session(given)
+        local got = s:options()
+        for name, value in pairs(given) do
+            if name == "headers" then
+                T.eq(got.headers["X-One"], "1", "headers")
+            else
+                T.eq(got[name], value, name)
+            end
+        end
+        -- interface_types are accepted (the C API cannot list them back).
+        T.us.session { interface_types = { wifi0 = "wifi", cell0 = "cellular" } }:close()
+    end },
+
+    { "refused values raise and name the option", function(T)
+        local us = T.us
+        for name, value in pairs {
+            http_proxy = "http://[broken", dns_servers = "not-an-address",
+            nat64_prefix = "64:ff9b::/97", connection_attempt_delay = 5,
+            address_family = "ipx", cookie_accept_policy = "sometimes",
+            interface_types = { wifi0 = "satellite" }, tcp_fast_open = "yes",
+        } do
+            local ok, message = pcall(us.session, { [name] = value })
+            T.check(not ok, name .. " refused")
+            T.check(tostring(message):find(name, 1, true), name .. " named: " .. tostring(message))
+        end
+    end },
+}
