@@ -63,6 +63,7 @@ PyMODINIT_FUNC PyInit__urlsession(void)
         add_type(module, "Configuration", &url_py_ConfigurationType) < 0 ||
         add_type(module, "_Request", &url_py_RequestType) < 0 ||
         add_type(module, "_Response", &url_py_ResponseType) < 0 ||
+        add_type(module, "_InputStream", &url_py_InputStreamType) < 0 ||
         add_type(module, "Session", &url_py_SessionType) < 0 ||
         add_type(module, "Task", &url_py_TaskType) < 0 || add_constants(module) < 0) {
         Py_DECREF(module);

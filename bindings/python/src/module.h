@@ -2,6 +2,7 @@
  *
  * The extension is split by concern: module.c (the module and its type registry),
  * errors.c (URLError and its subclasses), configuration.c, request.c, response.c,
+ * input_stream.c (stream bodies),
  * session.c (sessions and the C delegate table), task.c (task objects) and
  * queue_driver.c (who runs a session's manual queue, and how blocking waits do it
  * without deadlocks). */
@@ -71,6 +72,14 @@ extern PyTypeObject url_py_ResponseType;
 
 /* A new _Response holding a reference to @response; Py_None for NULL. */
 PyObject *url_py_response_wrap(const UrlResponse *response);
+
+/* ---- input_stream.c ------------------------------------------------------------------ */
+
+typedef struct {
+    PyObject_HEAD UrlInputStream *stream;
+} InputStreamObject;
+
+extern PyTypeObject url_py_InputStreamType;
 
 /* ---- queue_driver.c ------------------------------------------------------------------ */
 

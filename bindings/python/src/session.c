@@ -133,6 +133,31 @@ static void on_did_send_body_data(UrlSession *session, UrlSessionTask *task, int
     PyGILState_Release(gil);
 }
 
+static void on_need_new_body_stream(UrlSession *session, UrlSessionTask *task,
+                                    UrlBodyStreamHandler *handler, void *data)
+{
+    PyGILState_STATE gil = PyGILState_Ensure();
+    UrlInputStream *stream = NULL;
+    PyObject *result = NULL;
+    TaskObject *t = task_for(data, task);
+    if (t) {
+        result = call_task(t, "_on_need_new_body_stream", "()");
+        if (result && PyObject_TypeCheck(result, &url_py_InputStreamType)) {
+            stream = ((InputStreamObject *)result)->stream;
+        } else if (result && result != Py_None) {
+            PyErr_Format(PyExc_TypeError,
+                         "_on_need_new_body_stream must return an _InputStream or None, not "
+                         "%.100s",
+                         Py_TYPE(result)->tp_name);
+            url_py_task_fail_with_current_exception(t);
+        }
+        Py_DECREF(t);
+    }
+    url_body_stream_handler_complete(handler, stream); /* NULL: RequestBodyStreamExhausted */
+    Py_XDECREF(result);
+    PyGILState_Release(gil);
+}
+
 static void on_did_finish_collecting_metrics(UrlSession *session, UrlSessionTask *task,
                                              const UrlTaskMetrics *metrics, void *data)
 {
@@ -267,6 +292,7 @@ static const UrlSessionDelegate delegate_table = {
     .did_become_invalid = on_did_become_invalid,
     .will_perform_redirection = on_will_perform_redirection,
     .did_send_body_data = on_did_send_body_data,
+    .need_new_body_stream = on_need_new_body_stream,
     .did_finish_collecting_metrics = on_did_finish_collecting_metrics,
     .did_complete = on_did_complete,
     .data_did_receive_response = on_did_receive_response,
@@ -371,19 +397,23 @@ static int check_session(PyObject *self)
     return 0;
 }
 
-/* _create_task(cls, kind, request, body=None, file=None, completion=False) */
+/* _create_task(cls, kind, request, body=None, file=None, completion=False, stream=None,
+ *              length=-1) */
 static PyObject *session_create_task(PyObject *self, PyObject *args, PyObject *kwds)
 {
-    static char *keywords[] = {"cls", "kind", "request", "body", "file", "completion", NULL};
-    PyObject *cls, *request, *file = NULL;
+    static char *keywords[] = {"cls",        "kind",   "request", "body", "file",
+                               "completion", "stream", "length",  NULL};
+    PyObject *cls, *request, *file = NULL, *stream = NULL;
     const char *kind;
     Py_buffer body = {0};
     int completion = 0;
+    long long stream_length = -1;
 
     if (check_session(self) < 0 ||
-        !PyArg_ParseTupleAndKeywords(args, kwds, "OsO!|z*O&p:_create_task", keywords, &cls, &kind,
-                                     &url_py_RequestType, &request, &body, PyUnicode_FSConverter,
-                                     &file, &completion))
+        !PyArg_ParseTupleAndKeywords(args, kwds, "OsO!|z*O&pO!L:_create_task", keywords, &cls,
+                                     &kind, &url_py_RequestType, &request, &body,
+                                     PyUnicode_FSConverter, &file, &completion,
+                                     &url_py_InputStreamType, &stream, &stream_length))
         return NULL;
     PyObject *result = NULL;
     TaskObject *task = NULL;
@@ -408,6 +438,10 @@ static PyObject *session_create_task(PyObject *self, PyObject *args, PyObject *k
                           : url_session_data_task(s, r);
     } else if (strcmp(kind, "download") == 0) {
         made = url_session_download_task(s, r);
+    } else if (strcmp(kind, "upload") == 0 && stream) {
+        /* The response body reaches the task's did_receive_data, which keeps it. */
+        made = url_session_upload_task_with_stream(s, r, ((InputStreamObject *)stream)->stream,
+                                                   stream_length < 0 ? -1 : (int64_t)stream_length);
     } else if (strcmp(kind, "upload") == 0 && file) {
         const char *path = PyBytes_AS_STRING(file);
         made = completion ? url_session_upload_task_with_file_completion(s, r, path,

@@ -1,6 +1,8 @@
 /* task.c — Task: a UrlSessionTask, its control, its counters and its blocking waits. */
 #include "module.h"
 
+#include <math.h>
+
 #define SELF ((TaskObject *)self)
 
 static PyObject *task_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
@@ -301,6 +303,66 @@ static int set_priority(PyObject *self, PyObject *value, void *closure)
     return 0;
 }
 
+static PyObject *get_earliest_begin_date(PyObject *self, void *closure)
+{
+    if (check_task(self) < 0)
+        return NULL;
+    double when = url_session_task_get_earliest_begin_date(SELF->task);
+    if (when == 0)
+        Py_RETURN_NONE;
+    return PyFloat_FromDouble(when);
+}
+
+static int set_earliest_begin_date(PyObject *self, PyObject *value, void *closure)
+{
+    if (check_task(self) < 0)
+        return -1;
+    double when = 0;
+    if (value && value != Py_None) {
+        when = PyFloat_AsDouble(value);
+        if (when == -1.0 && PyErr_Occurred())
+            return -1;
+        if (!isfinite(when) || when <= 0) {
+            PyErr_SetString(PyExc_ValueError,
+                            "earliest_begin_date must be a Unix time in seconds (time.time() "
+                            "+ delay) or None");
+            return -1;
+        }
+    }
+    url_session_task_set_earliest_begin_date(SELF->task, when);
+    return 0;
+}
+
+/* An expected byte count: an int >= 0, or None / -1 for unknown. */
+static int get_expected_bytes(PyObject *value, int64_t *bytes)
+{
+    *bytes = -1;
+    if (!value || value == Py_None)
+        return 0;
+    long long count = PyLong_AsLongLong(value);
+    if (count == -1 && PyErr_Occurred())
+        return -1;
+    if (count < -1) {
+        PyErr_SetString(PyExc_ValueError, "an expected byte count is >= 0, or None (unknown)");
+        return -1;
+    }
+    *bytes = count;
+    return 0;
+}
+
+#define EXPECTED_BYTES_SETTER(direction)                                                           \
+    static int set_expects_to_##direction(PyObject *self, PyObject *value, void *closure)          \
+    {                                                                                              \
+        int64_t bytes;                                                                             \
+        if (check_task(self) < 0 || get_expected_bytes(value, &bytes) < 0)                         \
+            return -1;                                                                             \
+        url_session_task_set_count_of_bytes_client_expects_to_##direction(SELF->task, bytes);      \
+        return 0;                                                                                  \
+    }
+
+EXPECTED_BYTES_SETTER(send)
+EXPECTED_BYTES_SETTER(receive)
+
 static PyObject *get_description(PyObject *self, void *closure)
 {
     if (check_task(self) < 0)
@@ -355,6 +417,22 @@ static PyGetSetDef task_getset[] = {
      PyDoc_STR("Expected response body size, -1 when unknown."), NULL},
     {"count_of_bytes_expected_to_send", get_count_of_bytes_expected_to_send, NULL,
      PyDoc_STR("Expected request body size, -1 when unknown."), NULL},
+    {"count_of_bytes_client_expects_to_send", get_count_of_bytes_expected_to_send,
+     set_expects_to_send,
+     PyDoc_STR("A hint: the request body size the app expects (None or -1: unknown), the "
+               "upload progress total until the body's own length is known. Reads back "
+               "count_of_bytes_expected_to_send."),
+     NULL},
+    {"count_of_bytes_client_expects_to_receive", get_count_of_bytes_expected_to_receive,
+     set_expects_to_receive,
+     PyDoc_STR("A hint: the response body size the app expects (None or -1: unknown), the "
+               "download progress total until a Content-Length arrives. Reads back "
+               "count_of_bytes_expected_to_receive."),
+     NULL},
+    {"earliest_begin_date", get_earliest_begin_date, set_earliest_begin_date,
+     PyDoc_STR("A Unix time before which the task does not start even when resumed, or None "
+               "(default). Set it before the first resume()."),
+     NULL},
     {"_events", get_events, NULL, PyDoc_STR("How many callbacks of this task have run."), NULL},
     {"completed", get_completed, NULL, PyDoc_STR("Whether the task's completion callback has run."),
      NULL},

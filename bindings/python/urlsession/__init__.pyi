@@ -2,8 +2,8 @@
 import asyncio
 import enum
 import os
-from typing import (Any, Callable, Dict, Iterator, List, Mapping, Optional, Protocol, Tuple,
-                    Union)
+from typing import (Any, BinaryIO, Callable, Dict, Iterable, Iterator, List, Mapping, Optional,
+                    Protocol, Tuple, Union)
 
 from ._urlsession import (BadServerResponse, BadURL, Cancelled, CannotCloseFile,
                           CannotConnectToHost, CannotCreateFile, CannotDecodeContentData,
@@ -29,6 +29,8 @@ _Path = Union[str, "os.PathLike[str]"]
 _HeadersLike = Union[Mapping[str, str], List[Tuple[str, str]], None]
 _Body = Union[bytes, bytearray, memoryview, str, None]
 _Progress = Callable[[int, int], Any]
+# A stream body: a binary file-like object (read(n) -> bytes) or an iterable of bytes.
+_BodyStream = Union[BinaryIO, Iterable[bytes], Any]
 
 class Headers(Mapping[str, str]):
     def __init__(self, items: _HeadersLike = ...) -> None: ...
@@ -150,14 +152,16 @@ class Session(_CSession):
     def download_task(self, request: _URLOrRequest, to: Optional[_Path] = ...,
                       progress: Optional[_Progress] = ...) -> DownloadTask: ...
     def upload_task(self, request: _URLOrRequest, data: Optional[bytes] = ...,
-                    file: Optional[_Path] = ...) -> UploadTask: ...
+                    file: Optional[_Path] = ..., *, stream: Optional[_BodyStream] = ...,
+                    length: Optional[int] = ...) -> UploadTask: ...
     def data(self, url_or_request: _URLOrRequest, *, headers: _HeadersLike = ...,
              timeout: Optional[float] = ...) -> Tuple[bytes, Response]: ...
     def download(self, url_or_request: _URLOrRequest, to: _Path, *,
                  progress: Optional[_Progress] = ..., headers: _HeadersLike = ...,
                  timeout: Optional[float] = ...) -> Response: ...
     def upload(self, url_or_request: _URLOrRequest, data: Optional[bytes] = ..., *,
-               file: Optional[_Path] = ..., method: str = ...,
+               file: Optional[_Path] = ..., stream: Optional[_BodyStream] = ...,
+               length: Optional[int] = ..., method: str = ...,
                timeout: Optional[float] = ...) -> Tuple[bytes, Response]: ...
     def stream(self, url_or_request: _URLOrRequest, *, headers: _HeadersLike = ...,
                timeout: Optional[float] = ...) -> StreamingResponse: ...
@@ -167,5 +171,6 @@ class Session(_CSession):
                         progress: Optional[_Progress] = ..., headers: _HeadersLike = ...,
                         timeout: Optional[float] = ...) -> Response: ...
     async def aupload(self, url_or_request: _URLOrRequest, data: Optional[bytes] = ..., *,
-                      file: Optional[_Path] = ..., method: str = ...,
+                      file: Optional[_Path] = ..., stream: Optional[_BodyStream] = ...,
+                      length: Optional[int] = ..., method: str = ...,
                       timeout: Optional[float] = ...) -> Tuple[bytes, Response]: ...

@@ -122,6 +122,11 @@ class _Response:
     http_version: str
     header_items: List[Tuple[str, str]]
 
+class _InputStream:
+    def __init__(self, capacity: int = ...) -> None: ...
+    def write(self, data: bytes, timeout: float = ...) -> int: ...
+    def close_write(self) -> None: ...
+
 class Task:
     identifier: int
     progress: float
@@ -132,7 +137,10 @@ class Task:
     completed: bool
     session: Optional["Session"]
     delegate_exception: Optional[BaseException]
-    priority: float
+    priority: float  # 0.0 .. 1.0, the HTTP/2 stream weight
+    earliest_begin_date: Optional[float]  # Unix time; None: start when resumed
+    count_of_bytes_client_expects_to_send: Optional[int]  # hint; reads back the expected count
+    count_of_bytes_client_expects_to_receive: Optional[int]
     description: Optional[str]
     _state: int
     _events: int
@@ -157,7 +165,8 @@ class Session:
     def __init__(self, configuration: Optional[Configuration] = ...) -> None: ...
     def _create_task(self, cls: Type[_T], kind: str, request: _Request,
                      body: Optional[bytes] = ..., file: Optional[str] = ...,
-                     completion: bool = ...) -> _T: ...
+                     completion: bool = ..., stream: Optional["_InputStream"] = ...,
+                     length: int = ...) -> _T: ...
     def _dispatch(self) -> int: ...
     def fileno(self) -> int: ...
     def finish_tasks_and_invalidate(self) -> None: ...

@@ -8,6 +8,7 @@ from typing import Any, Callable, List, Mapping, Optional, Tuple, Union
 
 from . import _urlsession
 from ._urlsession import Configuration
+from .body_stream import BodySource, BodyFeeder, source_length
 from .request import Request, Response, as_request
 from .streaming import StreamingResponse
 from .tasks import DataTask, DownloadTask, Task, TaskState, UploadTask
@@ -145,16 +146,41 @@ class Session(_urlsession.Session):
         return task
 
     def upload_task(self, request: URLOrRequest, data: Optional[bytes] = None,
-                    file: Optional[Union[str, os.PathLike]] = None) -> UploadTask:
-        """A suspended upload task sending *data* or the contents of *file* (method POST
-        unless the request says otherwise)."""
-        return self._upload(request, data, file, None, completion=False)
+                    file: Optional[Union[str, os.PathLike]] = None, *,
+                    stream: Optional[BodySource] = None,
+                    length: Optional[int] = None) -> UploadTask:
+        """A suspended upload task sending *data*, the contents of *file*, or what *stream*
+        yields (method POST unless the request says otherwise).
 
-    def _upload(self, request, data, file, method, completion):
-        if (data is None) == (file is None):
-            raise TypeError("give exactly one of data= and file=")
+        *stream* is a binary file-like object (read from its current position) or an
+        iterable of bytes, read by a thread of its own while the body is sent, so the body
+        is never held in memory. *length* is sent as Content-Length (a regular file's is
+        found by itself); without it HTTP/1.1 sends the body chunked. A 307 / 308 redirect
+        rewinds a seekable stream; any other stream fails the task with
+        :class:`RequestBodyStreamExhausted` then."""
+        return self._upload(request, data, file, None, completion=False, stream=stream,
+                            length=length)
+
+    def _upload(self, request, data, file, method, completion, stream=None, length=None):
+        if sum(x is not None for x in (data, file, stream)) != 1:
+            raise TypeError("give exactly one of data=, file= and stream=")
+        if length is not None and stream is None:
+            raise TypeError("length= goes with stream= (data and files know their length)")
         if isinstance(request, str):
             request = Request(request, method=method or "POST")
+        if stream is not None:
+            feeder = BodyFeeder(stream)
+            if length is None:
+                length = source_length(stream)
+            elif length < 0:
+                raise ValueError(f"length must be >= 0, not {length}")
+            pipe = _urlsession._InputStream()
+            task = self._create_task(UploadTask, "upload", request._to_c(), stream=pipe,
+                                     length=length)
+            task._feeder = feeder
+            feeder.bind(task)
+            feeder.start(pipe)
+            return task
         kwargs = {"completion": completion}
         if file is not None:
             kwargs["file"] = os.fspath(file)
@@ -196,12 +222,15 @@ class Session(_urlsession.Session):
         return task.response
 
     def upload(self, url_or_request: URLOrRequest, data: Optional[bytes] = None, *,
-               file: Optional[Union[str, os.PathLike]] = None, method: str = "POST",
-               timeout: Optional[float] = None) -> Tuple[bytes, Response]:
-        """Sends *data* (bytes) or *file* (a path) and returns ``(body, response)``."""
+               file: Optional[Union[str, os.PathLike]] = None,
+               stream: Optional[BodySource] = None, length: Optional[int] = None,
+               method: str = "POST", timeout: Optional[float] = None) -> Tuple[bytes, Response]:
+        """Sends *data* (bytes), *file* (a path) or *stream* (a file-like object or an
+        iterable of bytes, see :meth:`upload_task`) and returns ``(body, response)``."""
         if isinstance(url_or_request, str):
             url_or_request = Request(url_or_request, method=method, timeout=timeout)
-        task = self._upload(url_or_request, data, file, method, completion=True)
+        task = self._upload(url_or_request, data, file, method, completion=True, stream=stream,
+                            length=length)
         self._run(task)
         return task.data, task.response
 
@@ -261,12 +290,16 @@ class Session(_urlsession.Session):
         return await self._await(task, lambda t: t.response)
 
     async def aupload(self, url_or_request: URLOrRequest, data: Optional[bytes] = None, *,
-                      file: Optional[Union[str, os.PathLike]] = None, method: str = "POST",
+                      file: Optional[Union[str, os.PathLike]] = None,
+                      stream: Optional[BodySource] = None, length: Optional[int] = None,
+                      method: str = "POST",
                       timeout: Optional[float] = None) -> Tuple[bytes, Response]:
-        """Like :meth:`upload`, awaited on the running loop."""
+        """Like :meth:`upload`, awaited on the running loop (a stream is still read by a
+        thread of its own: its reads may block)."""
         if isinstance(url_or_request, str):
             url_or_request = Request(url_or_request, method=method, timeout=timeout)
-        task = self._upload(url_or_request, data, file, method, completion=True)
+        task = self._upload(url_or_request, data, file, method, completion=True, stream=stream,
+                            length=length)
         return await self._await(task, lambda t: (t.data, t.response))
 
     def __repr__(self) -> str:

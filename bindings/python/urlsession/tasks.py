@@ -18,6 +18,7 @@ import tempfile
 from typing import Any, Callable, Deque, Dict, Optional, Tuple
 
 from . import _urlsession
+from .body_stream import BodyFeeder
 from .request import Request, Response
 
 __all__ = ["TaskState", "Disposition", "Task", "DataTask", "DownloadTask", "UploadTask"]
@@ -86,6 +87,8 @@ class Task(_urlsession.Task):
         """
         raised = self.delegate_exception
         if raised is None:
+            raised = self._source_error()
+        if raised is None:
             return self._error if self._error is not None else (
                 self._c_error if self.completed else None)
         if isinstance(raised, _urlsession.URLError):
@@ -133,6 +136,9 @@ class Task(_urlsession.Task):
 
     # ---- helpers ----
 
+    def _source_error(self) -> Optional[BaseException]:
+        return None
+
     def _delegate_method(self, name: str) -> Optional[Callable]:
         session = self.session
         delegate = getattr(session, "delegate", None) if session is not None else None
@@ -179,6 +185,9 @@ class Task(_urlsession.Task):
         method = self._delegate_method("did_send_body_data")
         if method is not None:
             method(self, sent, total_sent, total_expected)
+
+    def _on_need_new_body_stream(self) -> Optional[_urlsession._InputStream]:
+        return None  # only stream uploads have a body to send again
 
     def _on_metrics(self, text: str) -> None:
         self._metrics = json.loads(text)
@@ -279,7 +288,25 @@ class DataTask(Task):
 
 
 class UploadTask(DataTask):
-    """An upload task: sends a body; the response body arrives as for a data task."""
+    """An upload task: sends a body; the response body arrives as for a data task.
+
+    With a stream body (``stream=``) a feeder thread reads the source while the body is
+    sent; what the source raises fails the task (``error.exception`` is it)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._feeder: Optional[BodyFeeder] = None
+
+    def _source_error(self) -> Optional[BaseException]:
+        return self._feeder.error if self._feeder is not None else None
+
+    def _on_need_new_body_stream(self) -> Optional[_urlsession._InputStream]:
+        return self._feeder.restart() if self._feeder is not None else None
+
+    def _on_complete(self, error: Optional[_urlsession.URLError]) -> None:
+        if self._feeder is not None:
+            self._feeder.stop()
+        super()._on_complete(error)
 
 
 def _move_into_place(source: str, destination: str) -> None:
