@@ -173,6 +173,16 @@ static void on_did_send_body_data(UrlSession *session, UrlSessionTask *task, int
     (void)session, (void)bytes_sent;
 }
 
+static void on_need_new_body_stream(UrlSession *session, UrlSessionTask *task,
+                                    UrlBodyStreamHandler *handler, void *data)
+{
+    LusSession *ls = data;
+    LusTask *lt = find_task(ls, task);
+    /* NULL fails the task with REQUEST_BODY_STREAM_EXHAUSTED: a function cannot replay. */
+    url_body_stream_handler_complete(handler, lt ? lus_body_stream_restart(ls->L, lt) : NULL);
+    (void)session;
+}
+
 static void on_data_did_receive_response(UrlSession *session, UrlSessionTask *task,
                                          const UrlResponse *response, UrlResponseHandler *handler,
                                          void *data)
@@ -289,6 +299,7 @@ static const UrlSessionDelegate delegate = {
     .did_become_invalid = on_did_become_invalid,
     .will_perform_redirection = on_will_perform_redirection,
     .did_send_body_data = on_did_send_body_data,
+    .need_new_body_stream = on_need_new_body_stream,
     .did_complete = on_did_complete,
     .data_did_receive_response = on_data_did_receive_response,
     .data_did_receive_data = on_data_did_receive_data,

@@ -28,6 +28,7 @@
 #define LUS_GUARD_METATABLE    "urlsession.Guard"
 
 typedef struct LusTask LusTask;
+typedef struct LusBodyStream LusBodyStream;
 
 typedef struct LusSession {
     UrlSession *session;
@@ -63,8 +64,9 @@ struct LusTask {
     UrlResponse *response; /* the final response, owned */
     char *callback_error;  /* a Lua error raised by one of the task's callbacks */
     const char *callback_name;
-    int holders;     /* task objects and blocking calls holding this */
-    bool in_session; /* in owner->tasks */
+    LusBodyStream *stream; /* upload tasks with a stream body, else NULL */
+    int holders;           /* task objects and blocking calls holding this */
+    bool in_session;       /* in owner->tasks */
 };
 
 /* Session objects (session_object.c). */
@@ -110,6 +112,20 @@ int lus_session_download_task(lua_State *L);
 int lus_session_upload_task(lua_State *L);
 LusTask *lus_task_create(lua_State *L, LusSession *ls, int url_index, int options_index,
                          UrlSessionTaskKind kind, const char *destination);
+
+/* Stream bodies (body_stream.c), all on the Lua thread. */
+LusBodyStream *lus_body_stream_new(lua_State *L, int index, int64_t *length);
+UrlInputStream *lus_body_stream_pipe(LusBodyStream *stream);
+/* Writes what the sources of @ls's running tasks give into their pipes, without waiting.
+ * Returns whether a body is still unfinished (the caller should come back soon). */
+bool lus_body_streams_feed(lua_State *L, LusSession *ls);
+/* need_new_body_stream: a fresh pipe with the body again, or NULL when it cannot be. */
+UrlInputStream *lus_body_stream_restart(lua_State *L, LusTask *lt);
+void lus_body_stream_release_source(lua_State *L, LusBodyStream *stream);
+void lus_body_stream_free(LusBodyStream *stream);
+/* Waits up to @timeout seconds (< 0: for ever) for @ls's queue and runs what is pending,
+ * feeding stream bodies meanwhile. */
+void lus_session_wait_and_dispatch(lua_State *L, LusSession *ls, double timeout);
 
 /* Blocking calls (blocking_calls.c). */
 int lus_session_data(lua_State *L);

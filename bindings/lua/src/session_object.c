@@ -62,6 +62,18 @@ int lus_session_new(lua_State *L)
     return 1;
 }
 
+/* While a stream body is unfinished the driver comes back at least this often, in case
+ * the pipe drained without an event (did_send_body_data normally wakes it first). */
+#define STREAM_SLICE 0.01
+
+void lus_session_wait_and_dispatch(lua_State *L, LusSession *ls, double timeout)
+{
+    if (lus_body_streams_feed(L, ls) && (timeout < 0 || timeout > STREAM_SLICE))
+        timeout = STREAM_SLICE;
+    if (url_queue_wait(ls->queue, timeout))
+        url_queue_dispatch(ls->queue);
+}
+
 /* Whether s:run() has something to wait for: a task that is not suspended (only a
  * callback could resume a suspended one, and none can come), or, once invalidation was
  * asked for and every task is done, did_become_invalid. */
@@ -97,8 +109,7 @@ static int session_run(lua_State *L)
             if (left < slice)
                 slice = left;
         }
-        if (url_queue_wait(ls->queue, slice))
-            url_queue_dispatch(ls->queue);
+        lus_session_wait_and_dispatch(L, ls, slice);
     }
     lus_session_leave_dispatch(ls);
     lua_pushboolean(L, finished);
@@ -112,6 +123,7 @@ static int session_step(lua_State *L)
     LusSession *ls = lus_session_check(L, 1);
     double timeout = luaL_optnumber(L, 2, 0);
     lus_session_enter_dispatch(L, ls);
+    lus_body_streams_feed(L, ls);
     size_t count = url_queue_dispatch(ls->queue);
     if (count == 0 && timeout != 0 && !ls->detached && url_queue_wait(ls->queue, timeout))
         count = url_queue_dispatch(ls->queue);

@@ -45,6 +45,7 @@ void lus_task_release_callbacks(lua_State *L, LusTask *lt)
         luaL_unref(L, LUA_REGISTRYINDEX, *refs[i]);
         *refs[i] = LUA_NOREF;
     }
+    lus_body_stream_release_source(L, lt->stream);
 }
 
 /* Frees @lt once neither the session nor anything on the Lua side holds it. */
@@ -60,6 +61,7 @@ void lus_task_drop(LusTask *lt)
     g_free(lt->destination);
     g_free(lt->move_error);
     g_free(lt->callback_error);
+    lus_body_stream_free(lt->stream);
     g_free(lt);
     g_atomic_int_add(&live_tasks, -1);
 }
@@ -68,7 +70,11 @@ void lus_task_drop(LusTask *lt)
 
 typedef struct {
     int on_response, on_data, on_complete, progress; /* stack indices, 0 when absent */
-    int data, file, headers;
+    int data, file, headers, stream;
+    int64_t length; /* of a stream body, -1 when not given */
+    /* Scheduling hints; < 0 when absent (priority) or unknown (byte counts). */
+    double priority, earliest_begin_date;
+    int64_t expects_to_send, expects_to_receive;
     const char *method;
     const char *path;
     bool keep_any_status;
@@ -77,8 +83,16 @@ typedef struct {
 /* Which options each kind of task takes. */
 static bool option_allowed(const char *name, UrlSessionTaskKind kind)
 {
-    static const char *const common[] = {"on_response", "on_complete", "progress",
-                                         "headers",     "method",      NULL};
+    static const char *const common[] = {"on_response",
+                                         "on_complete",
+                                         "progress",
+                                         "headers",
+                                         "method",
+                                         "priority",
+                                         "earliest_begin_date",
+                                         "expects_to_send",
+                                         "expects_to_receive",
+                                         NULL};
     for (int i = 0; common[i]; i++) {
         if (strcmp(name, common[i]) == 0)
             return true;
@@ -90,7 +104,8 @@ static bool option_allowed(const char *name, UrlSessionTaskKind kind)
         return strcmp(name, "path") == 0 || strcmp(name, "keep_any_status") == 0;
     case URL_TASK_KIND_UPLOAD:
         return strcmp(name, "on_data") == 0 || strcmp(name, "data") == 0 ||
-               strcmp(name, "file") == 0;
+               strcmp(name, "file") == 0 || strcmp(name, "stream") == 0 ||
+               strcmp(name, "length") == 0;
     }
     return false;
 }
@@ -117,9 +132,26 @@ static int check_function(lua_State *L, int index, const char *name)
     return index;
 }
 
+/* A number option in [minimum, maximum], or @absent when not given. */
+static double number_option(lua_State *L, int index, const char *name, double minimum,
+                            double maximum, double absent)
+{
+    double value = absent;
+    if (lua_getfield(L, index, name) != LUA_TNIL) {
+        value = lua_tonumber(L, -1);
+        if (lua_type(L, -1) != LUA_TNUMBER || !(value >= minimum && value <= maximum))
+            luaL_error(L, "task option '%s' must be a number from %f to %f", name, minimum,
+                       maximum);
+    }
+    lua_pop(L, 1);
+    return value;
+}
+
 static void read_options(lua_State *L, int index, UrlSessionTaskKind kind, TaskOptions *o)
 {
     memset(o, 0, sizeof *o);
+    o->length = o->expects_to_send = o->expects_to_receive = -1;
+    o->priority = o->earliest_begin_date = -1;
     if (lua_isnoneornil(L, index))
         return;
     luaL_checktype(L, index, LUA_TTABLE);
@@ -143,6 +175,7 @@ static void read_options(lua_State *L, int index, UrlSessionTaskKind kind, TaskO
         {"data", offsetof(TaskOptions, data), false},
         {"file", offsetof(TaskOptions, file), false},
         {"headers", offsetof(TaskOptions, headers), false},
+        {"stream", offsetof(TaskOptions, stream), false},
     };
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
         if (lua_getfield(L, index, fields[i].name) == LUA_TNIL) {
@@ -158,8 +191,17 @@ static void read_options(lua_State *L, int index, UrlSessionTaskKind kind, TaskO
         luaL_error(L, "task option 'data' must be a string");
     if (o->file && lua_type(L, o->file) != LUA_TSTRING)
         luaL_error(L, "task option 'file' must be a string");
-    if (o->data && o->file)
-        luaL_error(L, "an upload takes 'data' or 'file', not both");
+    if (!!o->data + !!o->file + !!o->stream > 1)
+        luaL_error(L, "an upload takes one of 'data', 'file' and 'stream'");
+    o->length = (int64_t)number_option(L, index, "length", 0, 9007199254740992.0, -1);
+    if (o->length >= 0 && !o->stream)
+        luaL_error(L, "task option 'length' goes with 'stream'");
+    o->priority = number_option(L, index, "priority", 0, 1, -1);
+    o->earliest_begin_date = number_option(L, index, "earliest_begin_date", 1, 1e12, -1);
+    o->expects_to_send =
+        (int64_t)number_option(L, index, "expects_to_send", 0, 9007199254740992.0, -1);
+    o->expects_to_receive =
+        (int64_t)number_option(L, index, "expects_to_receive", 0, 9007199254740992.0, -1);
     if (lua_getfield(L, index, "method") != LUA_TNIL) {
         if (lua_type(L, -1) != LUA_TSTRING)
             luaL_error(L, "task option 'method' must be a string");
@@ -221,8 +263,8 @@ LusTask *lus_task_create(lua_State *L, LusSession *ls, int url_index, int option
         destination = o.path;
     if (kind == URL_TASK_KIND_DOWNLOAD && !destination)
         luaL_error(L, "a download task needs a 'path' to save the file to");
-    if (kind == URL_TASK_KIND_UPLOAD && !o.data && !o.file)
-        luaL_error(L, "an upload task needs 'data' or 'file'");
+    if (kind == URL_TASK_KIND_UPLOAD && !o.data && !o.file && !o.stream)
+        luaL_error(L, "an upload task needs 'data', 'file' or 'stream'");
     if (url_session_is_invalidated(ls->session))
         luaL_error(L, "the session is invalidated: it takes no new tasks");
 
@@ -234,6 +276,7 @@ LusTask *lus_task_create(lua_State *L, LusSession *ls, int url_index, int option
     apply_options(L, request, &o);
 
     UrlSessionTask *task = NULL;
+    LusBodyStream *stream = NULL;
     switch (kind) {
     case URL_TASK_KIND_DATA:
         task = url_session_data_task(ls->session, request);
@@ -246,6 +289,13 @@ LusTask *lus_task_create(lua_State *L, LusSession *ls, int url_index, int option
             size_t length;
             const char *data = lua_tolstring(L, o.data, &length);
             task = url_session_upload_task_with_data(ls->session, request, data, length);
+        } else if (o.stream) {
+            int64_t length = -1;
+            stream = lus_body_stream_new(L, o.stream, &length);
+            if (o.length >= 0)
+                length = o.length;
+            task = url_session_upload_task_with_stream(ls->session, request,
+                                                       lus_body_stream_pipe(stream), length);
         } else {
             task = url_session_upload_task_with_file(ls->session, request, lua_tostring(L, o.file));
         }
@@ -253,13 +303,25 @@ LusTask *lus_task_create(lua_State *L, LusSession *ls, int url_index, int option
     }
     *slot = NULL;
     url_request_unref(request);
-    if (!task)
+    if (!task) {
+        if (stream) {
+            lus_body_stream_release_source(L, stream);
+            lus_body_stream_free(stream);
+        }
         luaL_error(L, "the session refused the task (invalidated)");
+    }
+    if (o.priority >= 0)
+        url_session_task_set_priority(task, (float)o.priority);
+    if (o.earliest_begin_date > 0)
+        url_session_task_set_earliest_begin_date(task, o.earliest_begin_date);
+    url_session_task_set_count_of_bytes_client_expects_to_send(task, o.expects_to_send);
+    url_session_task_set_count_of_bytes_client_expects_to_receive(task, o.expects_to_receive);
 
     LusTask *lt = lus_task_new(ls, task);
     lt->follow_redirects = follow_redirects;
     lt->destination = g_strdup(destination);
     lt->keep_any_status = o.keep_any_status;
+    lt->stream = stream;
     if (kind != URL_TASK_KIND_DOWNLOAD && !o.on_data)
         lt->body = g_byte_array_new();
     lt->on_response = take_ref(L, o.on_response);
@@ -398,7 +460,24 @@ bool lus_task_wait(lua_State *L, LusTask *lt, double timeout)
         return true;
     }
     lus_session_enter_dispatch(L, ls);
-    bool done = url_session_task_wait(lt->task, timeout);
+    bool done;
+    if (!lus_body_streams_feed(L, ls) && !lt->stream) {
+        done = url_session_task_wait(lt->task, timeout);
+    } else {
+        /* A body to feed on this thread while waiting (again after a 307 / 308). */
+        gint64 deadline = timeout < 0 ? -1 : g_get_monotonic_time() + (gint64)(timeout * 1e6);
+        while (!lt->completed && !ls->detached) {
+            double slice = 0.5;
+            if (deadline >= 0) {
+                double left = (double)(deadline - g_get_monotonic_time()) / 1e6;
+                if (left <= 0)
+                    break;
+                slice = left < slice ? left : slice;
+            }
+            lus_session_wait_and_dispatch(L, ls, slice);
+        }
+        done = lt->completed || url_session_task_get_state(lt->task) == URL_TASK_STATE_COMPLETED;
+    }
     lus_session_leave_dispatch(ls);
     return done;
 }
