@@ -1,7 +1,7 @@
 -- run.lua — the Lua binding's test suite runner (plain Lua 5.4, no luarocks).
 --
 --   lua5.4 bindings/lua/tests/run.lua [--cpath 'BUILD/bindings/lua/?.so'] [--source SRC]
---                                     [--work DIR] [--only PATTERN]
+--                                     [--work DIR] [--only PATTERN] [--skip PATTERN]
 --
 -- Starts the project's nginx on loopback (test/servers/nginx.sh), runs every test of
 -- bindings/lua/tests/test_*.lua, stops nginx, and ends with the line "N passed, N failed".
@@ -13,12 +13,13 @@ local function script_dir()
     return source:match("^(.*)/[^/]*$") or "."
 end
 
-local options = { source = script_dir() .. "/../../..", work = nil, cpath = nil, only = nil }
+local options = { source = script_dir() .. "/../../..", work = nil, cpath = nil, only = nil,
+    skip = nil }
 do
     local i = 1
     while i <= #arg do
         local name = arg[i]:match("^%-%-(.+)$")
-        local known = { source = true, work = true, cpath = true, only = true }
+        local known = { source = true, work = true, cpath = true, only = true, skip = true }
         if not name or not known[name] or arg[i + 1] == nil then
             io.stderr:write("run.lua: unknown argument ", arg[i], "\n")
             os.exit(2)
@@ -226,7 +227,8 @@ for _, file in ipairs(files) do
     local tests = chunk()
     for _, test in ipairs(tests) do
         local name = file:gsub("%.lua$", "") .. ": " .. test[1]
-        if not options.only or name:find(options.only) then
+        if (not options.only or name:find(options.only))
+            and not (options.skip and name:find(options.skip)) then
             run_test(name, test[2])
         end
     end
