@@ -192,6 +192,7 @@ BOOLEAN_OPTION(http_should_set_cookies, "http_should_set_cookies")
 BOOLEAN_OPTION(tcp_fast_open, "tcp_fast_open")
 BOOLEAN_OPTION(manages_mptcp_endpoints, "manages_mptcp_endpoints")
 
+/* A setter that may refuse a value and say why (proxies, DNS over HTTPS). */
 typedef bool (*ProxySetter)(UrlSessionConfiguration *, const char *, UrlError **);
 
 static void set_proxy(lua_State *L, int value, UrlSessionConfiguration *configuration,
@@ -218,6 +219,12 @@ static void set_https_proxy(lua_State *L, int value, UrlSessionConfiguration *co
 static void set_socks_proxy(lua_State *L, int value, UrlSessionConfiguration *configuration)
 {
     set_proxy(L, value, configuration, "socks_proxy", url_session_configuration_set_socks_proxy);
+}
+
+static void set_dns_over_https_url(lua_State *L, int value, UrlSessionConfiguration *configuration)
+{
+    set_proxy(L, value, configuration, "dns_over_https_url",
+              url_session_configuration_set_dns_over_https_url);
 }
 
 static void set_no_proxy(lua_State *L, int value, UrlSessionConfiguration *configuration)
@@ -345,6 +352,7 @@ static const struct {
     {"cookie_accept_policy", set_cookie_policy},
     {"dns_servers", set_dns_servers},
     {"nat64_prefix", set_nat64_prefix},
+    {"dns_over_https_url", set_dns_over_https_url},
     {"connection_attempt_delay", set_attempt_delay},
     {"address_family", set_address_family},
     {"tcp_fast_open", set_tcp_fast_open},
@@ -470,6 +478,7 @@ void lus_push_configuration(lua_State *L, const UrlSessionConfiguration *c)
                    cookie_policy_names[url_session_configuration_get_http_cookie_accept_policy(c)]);
     set_text_field(L, "dns_servers", url_session_configuration_get_dns_servers(c));
     set_text_field(L, "nat64_prefix", url_session_configuration_get_nat64_prefix(c));
+    set_text_field(L, "dns_over_https_url", url_session_configuration_get_dns_over_https_url(c));
     set_number_field(L, "connection_attempt_delay",
                      url_session_configuration_get_connection_attempt_delay(c));
     UrlAddressFamily family = url_session_configuration_get_address_family(c);

@@ -41,6 +41,7 @@ return {
             no_proxy = "localhost,10.0.0.0/8", uses_environment_proxies = false,
             http_should_set_cookies = false, cookie_accept_policy = "never",
             dns_servers = "192.0.2.53:5353,[2001:db8::53]:53", nat64_prefix = "64:ff9b::/96",
+            dns_over_https_url = "https://192.0.2.53/dns-query",
             connection_attempt_delay = 0.1, address_family = "ipv6", tcp_fast_open = true,
             manages_mptcp_endpoints = true, ephemeral = true, description = "round trip",
         }
@@ -61,6 +62,7 @@ return {
         local us = T.us
         for name, value in pairs {
             http_proxy = "http://[broken", dns_servers = "not-an-address",
+            dns_over_https_url = "http://dns.test/dns-query",
             nat64_prefix = "64:ff9b::/97", connection_attempt_delay = 5,
             address_family = "ipx", cookie_accept_policy = "sometimes",
             interface_types = { wifi0 = "satellite" }, tcp_fast_open = "yes",

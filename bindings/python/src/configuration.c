@@ -394,6 +394,7 @@ static PyObject *text_or_none(const char *text)
     return PyUnicode_FromString(text);
 }
 
+/* A setter that may refuse a value and say why. */
 typedef bool (*ProxySetter)(UrlSessionConfiguration *, const char *, UrlError **);
 
 static int set_proxy(PyObject *self, PyObject *value, const char *what, ProxySetter set)
@@ -423,6 +424,7 @@ static int set_proxy(PyObject *self, PyObject *value, const char *what, ProxySet
 PROXY_PROPERTY(http_proxy)
 PROXY_PROPERTY(https_proxy)
 PROXY_PROPERTY(socks_proxy)
+PROXY_PROPERTY(dns_over_https_url)
 
 static PyObject *get_no_proxy(PyObject *self, void *closure)
 {
@@ -625,6 +627,10 @@ static PyGetSetDef configuration_getset[] = {
     PROPERTY(dns_servers, "The resolver's servers, comma-separated addresses with optional "
                           "ports (\"192.0.2.53:5353,[fd00::53]:53\"), or None (default) for "
                           "/etc/resolv.conf's."),
+    PROPERTY(dns_over_https_url,
+             "A DNS over HTTPS (RFC 8484) server's https:// URL that the session's lookups go "
+             "to instead of the DNS servers, or None (default). Anything but an https URL with "
+             "a host raises ValueError."),
     PROPERTY(nat64_prefix, "A NAT64 prefix such as \"64:ff9b::/96\", or None (default) to "
                            "discover it on each network (RFC 7050)."),
     PROPERTY(connection_attempt_delay,

@@ -77,6 +77,7 @@ def test_default_and_ephemeral_constructors():
     ("http_proxy", "http://[broken", ValueError),
     ("https_proxy", 8080, TypeError),
     ("dns_servers", "not-an-address", ValueError),
+    ("dns_over_https_url", "http://dns.test/dns-query", ValueError),
     ("nat64_prefix", "64:ff9b::/97", ValueError),
     ("connection_attempt_delay", 5, ValueError),
     ("address_family", "ipx", ValueError),
@@ -122,6 +123,7 @@ def test_transport_and_policy_defaults():
     assert c.http_should_set_cookies is True
     assert c.http_cookie_accept_policy == "only_from_main_document_domain"
     assert c.dns_servers is None
+    assert c.dns_over_https_url is None
     assert c.nat64_prefix is None
     assert c.connection_attempt_delay == 0.25
     assert c.address_family == "any"
@@ -136,6 +138,7 @@ TRANSPORT = dict(
     uses_environment_proxies=False, allows_https_to_http_redirects=True,
     http_should_set_cookies=False, http_cookie_accept_policy="never",
     dns_servers="192.0.2.53:5353,[2001:db8::53]:53", nat64_prefix="64:ff9b::/96",
+    dns_over_https_url="https://192.0.2.53/dns-query",
     connection_attempt_delay=0.1, address_family="ipv6", tcp_fast_open=True,
     interface_types={"wifi0": "wifi", "cell0": "cellular"}, manages_mptcp_endpoints=True,
     multipath_service_type="handover", waits_for_connectivity=True)
@@ -149,7 +152,7 @@ def test_transport_and_policy_round_trip():
     c.interface_types = {"usb0": "wired"}
     assert c.interface_types == {"usb0": "wired"}
     for name in ("http_proxy", "https_proxy", "socks_proxy", "no_proxy", "dns_servers",
-                 "nat64_prefix"):
+                 "nat64_prefix", "dns_over_https_url"):
         setattr(c, name, None)
         assert getattr(c, name) is None, name
 

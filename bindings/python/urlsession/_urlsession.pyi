@@ -86,6 +86,7 @@ class Configuration:
     http_should_set_cookies: bool
     http_cookie_accept_policy: str  # "always" | "never" | "only_from_main_document_domain"
     dns_servers: Optional[str]  # "192.0.2.53,[fd00::53]:5353"; None: /etc/resolv.conf
+    dns_over_https_url: Optional[str]  # "https://dns.example/dns-query"; None: DNS servers
     nat64_prefix: Optional[str]  # "64:ff9b::/96"; None: discovered (RFC 7050)
     connection_attempt_delay: float  # 0.01 .. 2 seconds (Happy Eyeballs)
     address_family: str  # "any" | "ipv4" | "ipv6"
