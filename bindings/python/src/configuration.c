@@ -508,6 +508,25 @@ static int set_address_family(PyObject *self, PyObject *value, void *closure)
     return 0;
 }
 
+static PyObject *get_cookie_storage(PyObject *self, void *closure)
+{
+    return url_py_cookie_storage_wrap(url_session_configuration_get_cookie_storage(CONF));
+}
+
+static int set_cookie_storage(PyObject *self, PyObject *value, void *closure)
+{
+    if (refuse_delete(value) < 0)
+        return -1;
+    if (value != Py_None && !PyObject_TypeCheck(value, &url_py_CookieStorageType)) {
+        PyErr_Format(PyExc_TypeError, "cookie_storage must be a CookieStorage or None, not %.100s",
+                     Py_TYPE(value)->tp_name);
+        return -1;
+    }
+    url_session_configuration_set_cookie_storage(
+        CONF, value == Py_None ? NULL : ((CookieStorageObject *)value)->storage);
+    return 0;
+}
+
 static PyObject *get_interface_types(PyObject *self, void *closure)
 {
     return PyDict_Copy(SELF->interface_types);
@@ -621,6 +640,10 @@ static PyGetSetDef configuration_getset[] = {
     PROPERTY(http_should_set_cookies,
              "Whether requests carry stored cookies and Set-Cookie fields are stored "
              "(default True)."),
+    PROPERTY(cookie_storage,
+             "The CookieStorage the session's cookies live in: the shared one for a default "
+             "configuration, one of its own for an ephemeral one; None sends and stores no "
+             "cookies."),
     PROPERTY(http_cookie_accept_policy,
              "Which Set-Cookie fields are stored: \"always\", \"never\" or "
              "\"only_from_main_document_domain\" (default)."),

@@ -64,6 +64,8 @@ PyMODINIT_FUNC PyInit__urlsession(void)
         add_type(module, "_Request", &url_py_RequestType) < 0 ||
         add_type(module, "_Response", &url_py_ResponseType) < 0 ||
         add_type(module, "_InputStream", &url_py_InputStreamType) < 0 ||
+        add_type(module, "Cookie", &url_py_CookieType) < 0 ||
+        add_type(module, "CookieStorage", &url_py_CookieStorageType) < 0 ||
         add_type(module, "Session", &url_py_SessionType) < 0 ||
         add_type(module, "Task", &url_py_TaskType) < 0 || add_constants(module) < 0) {
         Py_DECREF(module);

@@ -2,7 +2,7 @@
  *
  * The extension is split by concern: module.c (the module and its type registry),
  * errors.c (URLError and its subclasses), configuration.c, request.c, response.c,
- * input_stream.c (stream bodies),
+ * input_stream.c (stream bodies), cookie_storage.c (cookies),
  * session.c (sessions and the C delegate table), task.c (task objects) and
  * queue_driver.c (who runs a session's manual queue, and how blocking waits do it
  * without deadlocks). */
@@ -72,6 +72,23 @@ extern PyTypeObject url_py_ResponseType;
 
 /* A new _Response holding a reference to @response; Py_None for NULL. */
 PyObject *url_py_response_wrap(const UrlResponse *response);
+
+/* ---- cookie_storage.c ---------------------------------------------------------------- */
+
+typedef struct {
+    PyObject_HEAD UrlCookie *cookie;
+} CookieObject;
+
+typedef struct {
+    PyObject_HEAD UrlCookieStorage *storage;
+} CookieStorageObject;
+
+extern PyTypeObject url_py_CookieType;
+extern PyTypeObject url_py_CookieStorageType;
+
+/* New wrappers holding a reference; url_py_cookie_storage_wrap(NULL) is None. */
+PyObject *url_py_cookie_wrap(UrlCookie *cookie);
+PyObject *url_py_cookie_storage_wrap(UrlCookieStorage *storage);
 
 /* ---- input_stream.c ------------------------------------------------------------------ */
 

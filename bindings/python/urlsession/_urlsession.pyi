@@ -1,5 +1,6 @@
 """Type stubs of the C extension urlsession._urlsession (use the urlsession package)."""
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Type, TypeVar
+import os
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Type, TypeVar, Union
 
 _T = TypeVar("_T", bound="Task")
 
@@ -60,6 +61,30 @@ class CannotWriteToFile(URLError): ...
 class CannotRemoveFile(URLError): ...
 class CannotMoveFile(URLError): ...
 
+class Cookie:
+    name: str
+    value: str
+    domain: str  # lower case, no leading dot
+    path: str
+    expires: Optional[float]  # Unix time; None for a session cookie
+    session_only: bool
+    host_only: bool
+    secure: bool
+    http_only: bool
+    same_site: Optional[str]  # "Strict" | "Lax" | "None"
+    def __init__(self, name: str, value: str, domain: str, path: str = ...,
+                 expires: Optional[float] = ..., secure: bool = ...,
+                 http_only: bool = ...) -> None: ...
+
+class CookieStorage:
+    def __init__(self, path: Optional[Union[str, "os.PathLike[str]"]] = ...) -> None: ...
+    @classmethod
+    def shared(cls) -> "CookieStorage": ...
+    def cookies(self, url: Optional[str] = ...) -> List[Cookie]: ...
+    def set_cookie(self, cookie: Cookie) -> None: ...
+    def delete_cookie(self, cookie: Cookie) -> bool: ...
+    def save(self) -> None: ...
+
 class Configuration:
     timeout_interval_for_request: float
     timeout_interval_for_resource: float
@@ -84,6 +109,7 @@ class Configuration:
     no_proxy: Optional[str]  # "example.org,10.0.0.0/8" or "*"
     uses_environment_proxies: bool
     http_should_set_cookies: bool
+    cookie_storage: Optional[CookieStorage]
     http_cookie_accept_policy: str  # "always" | "never" | "only_from_main_document_domain"
     dns_servers: Optional[str]  # "192.0.2.53,[fd00::53]:5353"; None: /etc/resolv.conf
     dns_over_https_url: Optional[str]  # "https://dns.example/dns-query"; None: DNS servers
