@@ -290,6 +290,31 @@ static void set_cookie_policy(lua_State *L, int value, UrlSessionConfiguration *
                   "\"only_from_main_document_domain\"");
 }
 
+/* cookies = false: no cookie storage, nothing sent or stored. */
+static void set_cookies(lua_State *L, int value, UrlSessionConfiguration *configuration)
+{
+    if (check_boolean(L, value, "cookies"))
+        luaL_error(L, "session option 'cookies' can only be false (the default configuration "
+                      "shares the process's cookies; use cookie_file for a file of your own)");
+    url_session_configuration_set_cookie_storage(configuration, NULL);
+}
+
+/* cookie_file = path: the session's cookies start from that file and are written back
+ * when the session goes. */
+static void set_cookie_file(lua_State *L, int value, UrlSessionConfiguration *configuration)
+{
+    UrlError *error = NULL;
+    UrlCookieStorage *storage =
+        url_cookie_storage_new_with_file(check_string(L, value, "cookie_file"), &error);
+    if (!storage) {
+        lua_pushstring(L, url_error_get_message(error));
+        url_error_unref(error);
+        luaL_error(L, "session option 'cookie_file': %s", lua_tostring(L, -1));
+    }
+    url_session_configuration_set_cookie_storage(configuration, storage);
+    url_cookie_storage_unref(storage);
+}
+
 /* Indexed by UrlInterfaceType. */
 static const char *const interface_type_names[] = {"other", "wifi",     "cellular",
                                                    "wired", "loopback", NULL};
@@ -350,6 +375,8 @@ static const struct {
     {"uses_environment_proxies", set_uses_environment_proxies},
     {"http_should_set_cookies", set_http_should_set_cookies},
     {"cookie_accept_policy", set_cookie_policy},
+    {"cookies", set_cookies},
+    {"cookie_file", set_cookie_file},
     {"dns_servers", set_dns_servers},
     {"nat64_prefix", set_nat64_prefix},
     {"dns_over_https_url", set_dns_over_https_url},
@@ -476,6 +503,7 @@ void lus_push_configuration(lua_State *L, const UrlSessionConfiguration *c)
                       url_session_configuration_get_http_should_set_cookies(c));
     set_text_field(L, "cookie_accept_policy",
                    cookie_policy_names[url_session_configuration_get_http_cookie_accept_policy(c)]);
+    set_boolean_field(L, "cookies", url_session_configuration_get_cookie_storage(c) != NULL);
     set_text_field(L, "dns_servers", url_session_configuration_get_dns_servers(c));
     set_text_field(L, "nat64_prefix", url_session_configuration_get_nat64_prefix(c));
     set_text_field(L, "dns_over_https_url", url_session_configuration_get_dns_over_https_url(c));

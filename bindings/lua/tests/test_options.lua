@@ -72,4 +72,33 @@ return {
             T.check(tostring(message):find(name, 1, true), name .. " named: " .. tostring(message))
         end
     end },
+
+    { "cookies: a cookie file of the session's own, or none at all", function(T)
+        local path = T.work .. "/cookies-" .. tostring(os.time())
+        local s = T.session { cookie_file = path, cookie_accept_policy = "always" }
+        T.eq(s:options().cookies, true, "a storage")
+        T.ok(s:data(T.url("/cookies/set")))
+        local echo = T.ok(s:data(T.url("/cookies/echo")))
+        T.eq(echo, "cookie: session=s1; kept=k1\n", "both sent back")
+        s:close()
+        -- The file is written when the storage's last reference goes (the session's
+        -- teardown may finish on its drain thread): wait for it, boundedly.
+        local deadline = T.now() + 10
+        while not (T.exists(path) and T.read_file(path):find("kept", 1, true))
+            and T.now() < deadline do
+            collectgarbage()
+            os.execute("sleep 0.05")
+        end
+        local again = T.session { cookie_file = path }
+        local echo2 = T.ok(again:data(T.url("/cookies/echo")))
+        T.eq(echo2, "cookie: kept=k1\n", "the persistent cookie came back from the file")
+        local none = T.session { cookies = false, cookie_accept_policy = "always" }
+        T.eq(none:options().cookies, false, "no storage")
+        T.ok(none:data(T.url("/cookies/set")))
+        T.eq(T.ok(none:data(T.url("/cookies/echo"))), "cookie: \n", "nothing sent")
+        T.check(not pcall(T.us.session, { cookies = true }), "cookies = true refused")
+        T.write_file(T.work .. "/not-cookies", "junk\n")
+        local ok, message = pcall(T.us.session, { cookie_file = T.work .. "/not-cookies" })
+        T.check(not ok and message:find("cookie_file", 1, true), "bad file: " .. tostring(message))
+    end },
 }
