@@ -508,24 +508,28 @@ static int set_address_family(PyObject *self, PyObject *value, void *closure)
     return 0;
 }
 
-static PyObject *get_cookie_storage(PyObject *self, void *closure)
-{
-    return url_py_cookie_storage_wrap(url_session_configuration_get_cookie_storage(CONF));
-}
-
-static int set_cookie_storage(PyObject *self, PyObject *value, void *closure)
-{
-    if (refuse_delete(value) < 0)
-        return -1;
-    if (value != Py_None && !PyObject_TypeCheck(value, &url_py_CookieStorageType)) {
-        PyErr_Format(PyExc_TypeError, "cookie_storage must be a CookieStorage or None, not %.100s",
-                     Py_TYPE(value)->tp_name);
-        return -1;
+/* A storage object of the configuration (cookies, credentials), or None. */
+#define STORAGE_PROPERTY(name, Wrapper, type)                                                      \
+    static PyObject *get_##name(PyObject *self, void *closure)                                     \
+    {                                                                                              \
+        return url_py_##name##_wrap(url_session_configuration_get_##name(CONF));                   \
+    }                                                                                              \
+    static int set_##name(PyObject *self, PyObject *value, void *closure)                          \
+    {                                                                                              \
+        if (refuse_delete(value) < 0)                                                              \
+            return -1;                                                                             \
+        if (value != Py_None && !PyObject_TypeCheck(value, &type)) {                               \
+            PyErr_Format(PyExc_TypeError, #name " must be a %s or None, not %.100s", type.tp_name, \
+                         Py_TYPE(value)->tp_name);                                                 \
+            return -1;                                                                             \
+        }                                                                                          \
+        url_session_configuration_set_##name(                                                      \
+            CONF, value == Py_None ? NULL : ((Wrapper *)value)->storage);                          \
+        return 0;                                                                                  \
     }
-    url_session_configuration_set_cookie_storage(
-        CONF, value == Py_None ? NULL : ((CookieStorageObject *)value)->storage);
-    return 0;
-}
+
+STORAGE_PROPERTY(cookie_storage, CookieStorageObject, url_py_CookieStorageType)
+STORAGE_PROPERTY(credential_storage, CredentialStorageObject, url_py_CredentialStorageType)
 
 static PyObject *get_interface_types(PyObject *self, void *closure)
 {
@@ -644,6 +648,9 @@ static PyGetSetDef configuration_getset[] = {
              "The CookieStorage the session's cookies live in: the shared one for a default "
              "configuration, one of its own for an ephemeral one; None sends and stores no "
              "cookies."),
+    PROPERTY(credential_storage,
+             "The CredentialStorage that authentication challenges are answered from (the "
+             "shared one for a default configuration, its own for an ephemeral one), or None."),
     PROPERTY(http_cookie_accept_policy,
              "Which Set-Cookie fields are stored: \"always\", \"never\" or "
              "\"only_from_main_document_domain\" (default)."),

@@ -243,19 +243,6 @@ static PyObject *storage_save(PyObject *self, PyObject *unused)
     Py_RETURN_NONE;
 }
 
-static PyObject *storage_richcompare(PyObject *self, PyObject *other, int op)
-{
-    if (!PyObject_TypeCheck(other, &url_py_CookieStorageType) || (op != Py_EQ && op != Py_NE))
-        Py_RETURN_NOTIMPLEMENTED;
-    bool same = STORAGE(self) == STORAGE(other);
-    return PyBool_FromLong(op == Py_EQ ? same : !same);
-}
-
-static Py_hash_t storage_hash(PyObject *self)
-{
-    return _Py_HashPointer(STORAGE(self));
-}
-
 static PyMethodDef storage_methods[] = {
     {"shared", storage_shared, METH_CLASS | METH_NOARGS,
      PyDoc_STR("shared()\n--\n\nThe process-wide storage that default configurations share.")},
@@ -285,6 +272,6 @@ PyTypeObject url_py_CookieStorageType = {
     .tp_new = storage_new,
     .tp_dealloc = storage_dealloc,
     .tp_methods = storage_methods,
-    .tp_richcompare = storage_richcompare,
-    .tp_hash = storage_hash,
+    .tp_richcompare = url_py_wrapper_richcompare,
+    .tp_hash = url_py_wrapper_hash,
 };

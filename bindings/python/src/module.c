@@ -6,6 +6,23 @@ static PyObject *module_version(PyObject *module, PyObject *unused)
     return PyUnicode_FromString(url_version_string());
 }
 
+typedef struct {
+    PyObject_HEAD void *object;
+} WrapperObject;
+
+PyObject *url_py_wrapper_richcompare(PyObject *self, PyObject *other, int op)
+{
+    if (Py_TYPE(other) != Py_TYPE(self) || (op != Py_EQ && op != Py_NE))
+        Py_RETURN_NOTIMPLEMENTED;
+    bool same = ((WrapperObject *)self)->object == ((WrapperObject *)other)->object;
+    return PyBool_FromLong(op == Py_EQ ? same : !same);
+}
+
+Py_hash_t url_py_wrapper_hash(PyObject *self)
+{
+    return _Py_HashPointer(((WrapperObject *)self)->object);
+}
+
 static PyMethodDef module_methods[] = {
     {"version", module_version, METH_NOARGS,
      PyDoc_STR("version()\n--\n\n\"liburlsession/X.Y.Z libcurl/A.B.C\".")},
@@ -66,6 +83,9 @@ PyMODINIT_FUNC PyInit__urlsession(void)
         add_type(module, "_InputStream", &url_py_InputStreamType) < 0 ||
         add_type(module, "Cookie", &url_py_CookieType) < 0 ||
         add_type(module, "CookieStorage", &url_py_CookieStorageType) < 0 ||
+        add_type(module, "ProtectionSpace", &url_py_ProtectionSpaceType) < 0 ||
+        add_type(module, "Credential", &url_py_CredentialType) < 0 ||
+        add_type(module, "CredentialStorage", &url_py_CredentialStorageType) < 0 ||
         add_type(module, "Session", &url_py_SessionType) < 0 ||
         add_type(module, "Task", &url_py_TaskType) < 0 || add_constants(module) < 0) {
         Py_DECREF(module);

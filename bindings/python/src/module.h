@@ -2,7 +2,7 @@
  *
  * The extension is split by concern: module.c (the module and its type registry),
  * errors.c (URLError and its subclasses), configuration.c, request.c, response.c,
- * input_stream.c (stream bodies), cookie_storage.c (cookies),
+ * input_stream.c (stream bodies), cookie_storage.c (cookies), credential_storage.c,
  * session.c (sessions and the C delegate table), task.c (task objects) and
  * queue_driver.c (who runs a session's manual queue, and how blocking waits do it
  * without deadlocks). */
@@ -17,6 +17,13 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+
+/* ---- module.c ------------------------------------------------------------------------ */
+
+/* For wrapper types whose first field after PyObject_HEAD is the C object: two wrappers
+ * are equal (and hash alike) when they wrap the same C object. */
+PyObject *url_py_wrapper_richcompare(PyObject *self, PyObject *other, int op);
+Py_hash_t url_py_wrapper_hash(PyObject *self);
 
 /* ---- errors.c ------------------------------------------------------------------------ */
 
@@ -89,6 +96,27 @@ extern PyTypeObject url_py_CookieStorageType;
 /* New wrappers holding a reference; url_py_cookie_storage_wrap(NULL) is None. */
 PyObject *url_py_cookie_wrap(UrlCookie *cookie);
 PyObject *url_py_cookie_storage_wrap(UrlCookieStorage *storage);
+
+/* ---- credential_storage.c ------------------------------------------------------------ */
+
+typedef struct {
+    PyObject_HEAD UrlProtectionSpace *space;
+} ProtectionSpaceObject;
+
+typedef struct {
+    PyObject_HEAD UrlCredential *credential;
+} CredentialObject;
+
+typedef struct {
+    PyObject_HEAD UrlCredentialStorage *storage;
+} CredentialStorageObject;
+
+extern PyTypeObject url_py_ProtectionSpaceType;
+extern PyTypeObject url_py_CredentialType;
+extern PyTypeObject url_py_CredentialStorageType;
+
+/* A new wrapper holding a reference; NULL is None. */
+PyObject *url_py_credential_storage_wrap(UrlCredentialStorage *storage);
 
 /* ---- input_stream.c ------------------------------------------------------------------ */
 

@@ -85,6 +85,31 @@ class CookieStorage:
     def delete_cookie(self, cookie: Cookie) -> bool: ...
     def save(self) -> None: ...
 
+class ProtectionSpace:
+    host: str
+    port: int
+    protocol: str  # "http" | "https"
+    realm: Optional[str]
+    method: str  # "basic" | "digest"
+    proxy: bool
+    def __init__(self, host: str, port: int, protocol: str = ..., realm: Optional[str] = ...,
+                 method: str = ..., proxy: bool = ...) -> None: ...
+
+class Credential:
+    user: str
+    password: str
+    persistence: str  # "none" | "for_session" | "permanent"
+    def __init__(self, user: str, password: str, persistence: str = ...) -> None: ...
+
+class CredentialStorage:
+    def __init__(self) -> None: ...
+    @classmethod
+    def shared(cls) -> "CredentialStorage": ...
+    def set_credential(self, credential: Credential, space: ProtectionSpace) -> None: ...
+    def credential(self, space: ProtectionSpace) -> Optional[Credential]: ...
+    def remove_credential(self, space: ProtectionSpace) -> bool: ...
+    def __len__(self) -> int: ...
+
 class Configuration:
     timeout_interval_for_request: float
     timeout_interval_for_resource: float
@@ -110,6 +135,7 @@ class Configuration:
     uses_environment_proxies: bool
     http_should_set_cookies: bool
     cookie_storage: Optional[CookieStorage]
+    credential_storage: Optional[CredentialStorage]
     http_cookie_accept_policy: str  # "always" | "never" | "only_from_main_document_domain"
     dns_servers: Optional[str]  # "192.0.2.53,[fd00::53]:5353"; None: /etc/resolv.conf
     dns_over_https_url: Optional[str]  # "https://dns.example/dns-query"; None: DNS servers
