@@ -315,6 +315,69 @@ static void set_cookie_file(lua_State *L, int value, UrlSessionConfiguration *co
     url_cookie_storage_unref(storage);
 }
 
+/* A string field of the credential table at @index (NULL when absent and optional). */
+static const char *credential_field(lua_State *L, int index, const char *name, bool required)
+{
+    lua_getfield(L, index, name); /* left on the stack: the options table keeps it anyway */
+    if (lua_isnil(L, -1) && !required)
+        return NULL;
+    if (lua_type(L, -1) != LUA_TSTRING)
+        luaL_error(L, "session option 'credentials': each entry needs '%s', a string", name);
+    return lua_tostring(L, -1);
+}
+
+static void release_credential_storage(void *storage)
+{
+    url_credential_storage_unref(storage);
+}
+
+/* credentials = { { user =, password =, host =, port =, protocol = "https", realm =,
+ * method = "basic" }, ... }: a credential storage of the session's own holding these. */
+static void set_credentials(lua_State *L, int value, UrlSessionConfiguration *configuration)
+{
+    if (!lua_istable(L, value))
+        luaL_error(L, "session option 'credentials' must be a list of credential tables");
+    UrlCredentialStorage *storage = url_credential_storage_new();
+    void **guard = lus_guard_push(L, storage, release_credential_storage);
+    for (lua_Integer i = 1; lua_geti(L, value, i) != LUA_TNIL; i++) {
+        int entry = lua_gettop(L);
+        if (!lua_istable(L, entry))
+            luaL_error(L, "session option 'credentials': entry %d is not a table", (int)i);
+        const char *user = credential_field(L, entry, "user", true);
+        const char *password = credential_field(L, entry, "password", true);
+        const char *host = credential_field(L, entry, "host", true);
+        const char *protocol = credential_field(L, entry, "protocol", false);
+        const char *realm = credential_field(L, entry, "realm", false);
+        const char *method = credential_field(L, entry, "method", false);
+        lua_getfield(L, entry, "port");
+        int is_integer = 0;
+        lua_Integer port = lua_tointegerx(L, -1, &is_integer);
+        protocol = protocol ? protocol : "https";
+        if (!is_integer || port < 1 || port > 65535)
+            luaL_error(L, "session option 'credentials': each entry needs 'port', 1 to 65535");
+        if (strcmp(protocol, "http") != 0 && strcmp(protocol, "https") != 0)
+            luaL_error(L, "session option 'credentials': protocol is \"http\" or \"https\"");
+        UrlAuthenticationMethod kind = URL_AUTH_METHOD_HTTP_BASIC;
+        if (method && strcmp(method, "digest") == 0)
+            kind = URL_AUTH_METHOD_HTTP_DIGEST;
+        else if (method && strcmp(method, "basic") != 0)
+            luaL_error(L, "session option 'credentials': method is \"basic\" or \"digest\"");
+        UrlProtectionSpace *space =
+            url_protection_space_new(host, (int)port, protocol, realm, kind, false);
+        UrlCredential *credential =
+            url_credential_new_with_user(user, password, URL_CREDENTIAL_PERSISTENCE_FOR_SESSION);
+        url_credential_storage_set_credential(storage, credential, space);
+        url_credential_unref(credential);
+        url_protection_space_unref(space);
+        lua_settop(L, entry - 1);
+    }
+    lua_pop(L, 1); /* the nil that ended the list */
+    url_session_configuration_set_credential_storage(configuration, storage);
+    *guard = NULL;
+    lua_pop(L, 1);
+    url_credential_storage_unref(storage);
+}
+
 /* Indexed by UrlInterfaceType. */
 static const char *const interface_type_names[] = {"other", "wifi",     "cellular",
                                                    "wired", "loopback", NULL};
@@ -377,6 +440,7 @@ static const struct {
     {"cookie_accept_policy", set_cookie_policy},
     {"cookies", set_cookies},
     {"cookie_file", set_cookie_file},
+    {"credentials", set_credentials},
     {"dns_servers", set_dns_servers},
     {"nat64_prefix", set_nat64_prefix},
     {"dns_over_https_url", set_dns_over_https_url},
@@ -504,6 +568,10 @@ void lus_push_configuration(lua_State *L, const UrlSessionConfiguration *c)
     set_text_field(L, "cookie_accept_policy",
                    cookie_policy_names[url_session_configuration_get_http_cookie_accept_policy(c)]);
     set_boolean_field(L, "cookies", url_session_configuration_get_cookie_storage(c) != NULL);
+    UrlCredentialStorage *credentials = url_session_configuration_get_credential_storage(c);
+    lua_pushinteger(L,
+                    credentials ? (lua_Integer)url_credential_storage_get_count(credentials) : 0);
+    lua_setfield(L, -2, "credential_count");
     set_text_field(L, "dns_servers", url_session_configuration_get_dns_servers(c));
     set_text_field(L, "nat64_prefix", url_session_configuration_get_nat64_prefix(c));
     set_text_field(L, "dns_over_https_url", url_session_configuration_get_dns_over_https_url(c));

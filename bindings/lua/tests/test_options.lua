@@ -101,4 +101,25 @@ return {
         local ok, message = pcall(T.us.session, { cookie_file = T.work .. "/not-cookies" })
         T.check(not ok and message:find("cookie_file", 1, true), "bad file: " .. tostring(message))
     end },
+
+    { "credentials answer an HTTP Basic challenge", function(T)
+        local port = tonumber(T.env.URL_TEST_HTTP_PORT)
+        local function entry(password, realm)
+            return { user = "alice", password = password, host = "127.0.0.1", port = port,
+                protocol = "http", realm = realm or "liburlsession", method = "basic" }
+        end
+        local s = T.session { credentials = { entry("wonderland") } }
+        T.eq(s:options().credential_count, 1, "one credential")
+        local body, r = T.ok(s:data(T.url("/auth/basic/small.txt")))
+        T.eq(r.status, 200, "authenticated")
+        T.eq(body, "hello world\n", "body")
+        for _, wrong in ipairs { entry("wrong"), entry("wonderland", "elsewhere") } do
+            local other = T.session { credentials = { wrong } }
+            local _, r401 = T.ok(other:data(T.url("/auth/basic/small.txt")))
+            T.eq(r401.status, 401, "not for this space")
+        end
+        T.check(not pcall(T.us.session, { credentials = { { user = "a" } } }), "incomplete")
+        T.check(not pcall(T.us.session, { credentials = {
+            { user = "a", password = "b", host = "h", port = 0 } } }), "bad port")
+    end },
 }
