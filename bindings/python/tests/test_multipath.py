@@ -8,6 +8,7 @@ failure. The download runs in a Python process of its own inside the client name
 (multipath_client.py), with PYTHONPATH at the binding under test."""
 import json
 import os
+import select
 import shutil
 import subprocess
 import sys
@@ -67,7 +68,8 @@ def download_losing_wifi(state, service_type, out):
     client = subprocess.Popen([LAB, "client", state, sys.executable, CLIENT, url, out, service_type],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
-        first = client.stdout.readline().strip()
+        ready, _, _ = select.select([client.stdout], [], [], 90)
+        first = client.stdout.readline().strip() if ready else "(nothing in 90 s)"
         assert first == "receiving", (
             f"the client did not start receiving: {first!r} {client.stderr.read()}")
         down = lab("link", state, "wifi", "down")
