@@ -26,6 +26,7 @@ static int run_task(lua_State *L, UrlSessionTaskKind kind, int options_index,
     lua_settop(L, top);
     lt->holders++;
     void **guard = lus_guard_push(L, lt, release_holder);
+    lus_body_stream_prefill(L, lt);
     url_session_task_resume(lt->task);
     lus_task_wait(L, lt, -1);
     int count = lus_task_push_result(L, lt);

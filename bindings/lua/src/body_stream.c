@@ -1,12 +1,13 @@
 /* body_stream.c — upload bodies from a Lua source while they are sent: a function that
  * returns the next chunk (nil or "" at the end) or a file handle read 64 KiB at a time.
  *
- * Lua runs on one thread, so the source is read on the Lua thread whenever it drives the
- * session (s:run(), s:step(), t:wait() and the blocking calls): each task's pending bytes
- * go into the library's bound pipe without waiting, and the source is asked for more until
- * the pipe is full. The network draining the pipe posts did_send_body_data, which wakes
- * the driver to refill it. A 307 / 308 redirect asks for the body again: a file handle is
- * seeked back to where it started; a function cannot be replayed, and the task fails with
+ * Lua runs on one thread, so the source is read on the Lua thread: when the task is
+ * resumed (the pipe holds the body's start before the request goes out) and whenever the
+ * thread drives the session (s:run(), s:step(), t:wait(), the blocking calls). Each task's
+ * pending bytes go into the library's bound pipe without waiting, and the source is asked
+ * for more until the pipe is full. The network draining the pipe posts did_send_body_data,
+ * which wakes the driver to refill it. A 307 / 308 redirect asks for the body again: a file handle
+ * is seeked back to where it started; a function cannot be replayed, and the task fails with
  * REQUEST_BODY_STREAM_EXHAUSTED. */
 #include "lua_urlsession.h"
 
@@ -159,9 +160,8 @@ bool lus_body_streams_feed(lua_State *L, LusSession *ls)
     g_hash_table_iter_init(&iter, ls->tasks);
     while (g_hash_table_iter_next(&iter, NULL, &value)) {
         LusTask *lt = value;
-        /* A suspended task reads nothing before resume. */
-        if (lt->stream && !lt->stream->done && !lt->callback_error &&
-            url_session_task_get_state(lt->task) != URL_TASK_STATE_SUSPENDED) {
+        /* Suspended tasks too: their pipes fill up to capacity, ready when they start. */
+        if (lt->stream && !lt->stream->done && !lt->callback_error) {
             lt->holders++;
             g_ptr_array_add(feeding, lt);
         }
@@ -178,6 +178,12 @@ bool lus_body_streams_feed(lua_State *L, LusSession *ls)
     }
     g_ptr_array_free(feeding, true);
     return pending;
+}
+
+void lus_body_stream_prefill(lua_State *L, LusTask *lt)
+{
+    if (lt->stream && !lt->stream->done && !lt->callback_error)
+        feed(L, lt);
 }
 
 /* Runs inside lua_pcall: f:seek("set", start). */

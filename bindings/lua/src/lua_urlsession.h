@@ -119,6 +119,8 @@ UrlInputStream *lus_body_stream_pipe(LusBodyStream *stream);
 /* Writes what the sources of @ls's running tasks give into their pipes, without waiting.
  * Returns whether a body is still unfinished (the caller should come back soon). */
 bool lus_body_streams_feed(lua_State *L, LusSession *ls);
+/* Fills @lt's pipe before it is resumed. */
+void lus_body_stream_prefill(lua_State *L, LusTask *lt);
 /* need_new_body_stream: a fresh pipe with the body again, or NULL when it cannot be. */
 UrlInputStream *lus_body_stream_restart(lua_State *L, LusTask *lt);
 void lus_body_stream_release_source(lua_State *L, LusBodyStream *stream);

@@ -494,7 +494,9 @@ static LusTask *check_task(lua_State *L, int index)
 
 static int task_resume(lua_State *L)
 {
-    url_session_task_resume(check_task(L, 1)->task);
+    LusTask *lt = check_task(L, 1);
+    lus_body_stream_prefill(L, lt);
+    url_session_task_resume(lt->task);
     lua_settop(L, 1);
     return 1;
 }

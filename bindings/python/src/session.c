@@ -85,6 +85,45 @@ static void on_did_become_invalid(UrlSession *session, const UrlError *error, vo
     PyGILState_Release(gil);
 }
 
+/* will_begin_delayed_request: Task._on_delayed_request(request) returns None (continue),
+ * a _Request (use it instead) or False (cancel). */
+static void on_will_begin_delayed_request(UrlSession *session, UrlSessionTask *task,
+                                          UrlRequest *request, UrlDelayedRequestHandler *handler,
+                                          void *data)
+{
+    PyGILState_STATE gil = PyGILState_Ensure();
+    UrlDelayedRequestDisposition disposition = URL_DELAYED_REQUEST_CONTINUE_LOADING;
+    UrlRequest *replacement = NULL;
+    PyObject *result = NULL;
+    TaskObject *t = task_for(data, task);
+    if (t) {
+        PyObject *q = url_py_request_wrap(request);
+        result = q ? call_task(t, "_on_delayed_request", "(O)", q) : NULL;
+        if (!q)
+            url_py_task_fail_with_current_exception(t);
+        if (!result) {
+            disposition = URL_DELAYED_REQUEST_CANCEL;
+        } else if (result == Py_False) {
+            disposition = URL_DELAYED_REQUEST_CANCEL;
+        } else if (PyObject_TypeCheck(result, &url_py_RequestType)) {
+            disposition = URL_DELAYED_REQUEST_USE_NEW_REQUEST;
+            replacement = ((RequestObject *)result)->request;
+        } else if (result != Py_None) {
+            PyErr_Format(PyExc_TypeError,
+                         "will_begin_delayed_request must return a Request, None or False, not "
+                         "%.100s",
+                         Py_TYPE(result)->tp_name);
+            url_py_task_fail_with_current_exception(t);
+            disposition = URL_DELAYED_REQUEST_CANCEL;
+        }
+        Py_XDECREF(q);
+        Py_DECREF(t);
+    }
+    url_delayed_request_handler_complete(handler, disposition, replacement);
+    Py_XDECREF(result);
+    PyGILState_Release(gil);
+}
+
 static void on_will_perform_redirection(UrlSession *session, UrlSessionTask *task,
                                         const UrlResponse *response, UrlRequest *new_request,
                                         UrlRedirectHandler *handler, void *data)
@@ -290,6 +329,7 @@ static void on_data_completion(UrlSessionTask *task, const void *bytes, size_t l
 
 static const UrlSessionDelegate delegate_table = {
     .did_become_invalid = on_did_become_invalid,
+    .will_begin_delayed_request = on_will_begin_delayed_request,
     .will_perform_redirection = on_will_perform_redirection,
     .did_send_body_data = on_did_send_body_data,
     .need_new_body_stream = on_need_new_body_stream,

@@ -68,21 +68,61 @@ def test_length_is_sent_as_content_length(session, server):
     assert response.headers["X-Content-Length"] == "7"
 
 
+class CountingSource(io.BytesIO):
+    """A seekable source that counts how often it was rewound."""
+
+    def __init__(self, data):
+        super().__init__(data)
+        self.rewinds = 0
+
+    def seek(self, *args):
+        self.rewinds += 1
+        return super().seek(*args)
+
+
+def upload_with_full_pipe(session, url, source, length, filled):
+    """An upload task resumed only once the feeder has filled the 64 KiB pipe (*filled()*
+    is true), with the length given so that curl sends the body at once rather than waiting
+    for a "100 Continue" that nginx never sends before its 307: the first hop then surely
+    reads some of the stream, and the redirect must ask for the body again. (Had the 307
+    come before anything was read, the same stream would simply be sent to the new URL.)"""
+    task = session.upload_task(url, stream=source, length=length)
+    deadline = time.monotonic() + 10
+    while not filled() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert filled(), "the feeder did not fill the pipe"
+    task.resume()
+    assert task.wait(timeout=30)
+    return task
+
+
 @pytest.mark.parametrize("code", [307, 308])
 def test_redirect_rewinds_a_seekable_stream(session, server, code):
     payload = os.urandom(300 * 1024)
-    source = io.BytesIO(b"skipped" + payload)
+    source = CountingSource(b"skipped" + payload)
     source.seek(7)  # the body starts where the stream is, and is replayed from there
-    body, response = session.upload(f"{server.http}/redirect/{code}?to=/echo", stream=source)
-    assert response.status == 200
-    assert response.url.endswith("/echo")
-    assert sha256(body) == sha256(payload)
+    source.rewinds = 0
+    # Two chunks read: the first is in the pipe, the second waits for room.
+    task = upload_with_full_pipe(session, f"{server.http}/redirect/{code}?to=/echo", source,
+                                 len(payload), lambda: source.tell() >= 7 + 2 * 65536)
+    assert task.error is None, task.error
+    assert task.response.status == 200
+    assert task.response.url.endswith("/echo")
+    assert sha256(task.data) == sha256(payload)
+    assert source.rewinds == 1, "the redirect did not ask for the body again"
 
 
 def test_redirect_fails_clearly_for_a_one_shot_stream(session, server):
-    with pytest.raises(urlsession.RequestBodyStreamExhausted):
-        session.upload(f"{server.http}/redirect/307?to=/echo",
-                       stream=pattern_chunks(300 * 1024))
+    given = []
+
+    def chunks():
+        for chunk in pattern_chunks(300 * 1024):
+            given.append(len(chunk))
+            yield chunk
+
+    task = upload_with_full_pipe(session, f"{server.http}/redirect/307?to=/echo", chunks(),
+                                 300 * 1024, lambda: len(given) >= 2)
+    assert isinstance(task.error, urlsession.RequestBodyStreamExhausted), task.error
 
 
 def test_source_error_fails_the_task_with_it_attached(session, server):
@@ -150,6 +190,30 @@ def test_earliest_begin_date_delays_the_start(session, server):
     assert task.error is None
     assert task.response.status == 200
     assert elapsed >= 0.95, f"started after {elapsed:.3f} s, before its earliest begin date"
+
+
+@pytest.mark.parametrize("answer", ["continue", "replace", "cancel"])
+def test_will_begin_delayed_request(server, answer):
+    seen = []
+
+    def will_begin_delayed_request(task, request):
+        seen.append(request.url)
+        if answer == "replace":
+            return urlsession.Request(server.http + "/method", method="DELETE")
+        return False if answer == "cancel" else None
+
+    with urlsession.Session(delegate={"will_begin_delayed_request":
+                                      will_begin_delayed_request}) as s:
+        task = s.data_task(server.http + "/files/small.txt")
+        task.earliest_begin_date = time.time() + 0.3
+        task.resume()
+        assert task.wait(timeout=30)
+    assert seen == [server.http + "/files/small.txt"]
+    if answer == "cancel":
+        assert isinstance(task.error, urlsession.Cancelled)
+    else:
+        assert task.error is None
+        assert task.data == (b"DELETE\n" if answer == "replace" else b"hello world\n")
 
 
 def test_hints_round_trip_and_checks(session, server):

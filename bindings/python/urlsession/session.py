@@ -36,6 +36,8 @@ class Session(_urlsession.Session):
 
     *delegate* is any object with some of these optional methods (or a dict of them):
 
+    - ``will_begin_delayed_request(task, request)`` -> None (continue), a :class:`Request`
+      to send instead, or False (cancel): a task's ``earliest_begin_date`` came
     - ``did_receive_response(task, response)`` -> :class:`Disposition` or None (allow)
     - ``did_receive_data(task, data)``
     - ``will_perform_redirection(task, response, new_request)`` -> None (follow), a

@@ -169,22 +169,32 @@ class Task(_urlsession.Task):
 
     # ---- callbacks from the C extension ----
 
-    def _on_redirect(self, response: _urlsession._Response, request: _urlsession._Request):
-        method = self._delegate_method("will_perform_redirection")
+    def _ask_for_request(self, name: str, meaning: str, *args: Any):
+        """Calls the delegate method *name*, whose answer is None (go on), a Request (use
+        it instead) or False (*meaning*); returns what the C extension expects."""
+        method = self._delegate_method(name)
         if method is None:
             return None
-        answer = method(self, Response(response), Request._from_c(request))
+        answer = method(self, *args)
         if answer is None or answer is False:
             return answer
         if isinstance(answer, Request):
             return answer._to_c()
-        raise TypeError("will_perform_redirection must return a Request, None (follow) or "
-                        f"False (refuse), not {type(answer).__name__}")
+        raise TypeError(f"{name} must return a Request, None or False ({meaning}), not "
+                        f"{type(answer).__name__}")
+
+    def _on_redirect(self, response: _urlsession._Response, request: _urlsession._Request):
+        return self._ask_for_request("will_perform_redirection", "refuse", Response(response),
+                                     Request._from_c(request))
 
     def _on_send_body(self, sent: int, total_sent: int, total_expected: int) -> None:
         method = self._delegate_method("did_send_body_data")
         if method is not None:
             method(self, sent, total_sent, total_expected)
+
+    def _on_delayed_request(self, request: _urlsession._Request):
+        return self._ask_for_request("will_begin_delayed_request", "cancel",
+                                     Request._from_c(request))
 
     def _on_need_new_body_stream(self) -> Optional[_urlsession._InputStream]:
         return None  # only stream uploads have a body to send again
