@@ -33,7 +33,7 @@
 #   Both topologies: unbound also serves DNS over HTTPS (RFC 8484, HTTP/2) at
 #   https://[2001:db8:1::1]/dns-query, also reachable as https://doh.lab/dns-query, with a
 #   certificate from a CA made for the run (DIR/dns/tls/ca.pem, LAB_CA in lab.env).
-#   doh.lab's A and AAAA and short.lab's A (-> the server) have a TTL of 2 s.
+#   doh.lab's A and AAAA have a TTL of 2 s, short.lab's A (-> the server) 8 s.
 #
 # Every namespace and file is named with a per-run prefix, so labs of parallel runs do
 # not meet. Every step is recorded in DIR before it is made, so down undoes exactly it.
@@ -110,7 +110,7 @@ broken     A    203.0.113.10
 broken     AAAA 2001:db8:bad::1
 doh      2 AAAA 2001:db8:1::1
 doh      2 A    198.51.100.1
-short    2 A    203.0.113.10
+short    8 A    203.0.113.10
 ZONE
     cat >"$DIR/dns/ipv4only.zone" <<ZONE
 \$ORIGIN ipv4only.arpa.
