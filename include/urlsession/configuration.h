@@ -3,6 +3,7 @@
 #define URLSESSION_CONFIGURATION_H
 
 #include "path_monitor.h"
+#include "cache.h"
 #include "cookies.h"
 #include "types.h"
 
@@ -663,6 +664,37 @@ url_session_configuration_set_dns_over_https_url(UrlSessionConfiguration *config
 /** Returns: (transfer none) (nullable): the DNS over HTTPS URL, NULL when unset. Thread: any */
 URL_API const char *
 url_session_configuration_get_dns_over_https_url(const UrlSessionConfiguration *configuration);
+
+/**
+ * url_session_configuration_set_url_cache:
+ * @cache: (transfer none) (nullable): the HTTP cache of the session's data tasks; the
+ *   configuration keeps a reference. NULL: nothing is cached.
+ *
+ * A default configuration starts with url_cache_shared() (memory only, shared by every
+ * default configuration of the process); an ephemeral one with a memory-only cache of
+ * its own (4 MiB). For a cache that persists, give a url_cache_new() with a directory.
+ * Thread: any, not concurrently with other calls on @configuration
+ */
+URL_API void url_session_configuration_set_url_cache(UrlSessionConfiguration *configuration,
+                                                     UrlCache *cache);
+/** Returns: (transfer none) (nullable): the cache. Thread: any */
+URL_API UrlCache *
+url_session_configuration_get_url_cache(const UrlSessionConfiguration *configuration);
+
+/**
+ * url_session_configuration_set_request_cache_policy:
+ * @policy: default URL_REQUEST_USE_PROTOCOL_CACHE_POLICY
+ *
+ * The cache policy of requests whose own policy is URL_REQUEST_USE_PROTOCOL_CACHE_POLICY
+ * (url_request_set_cache_policy()).
+ * Thread: any, not concurrently with other calls on @configuration
+ */
+URL_API void
+url_session_configuration_set_request_cache_policy(UrlSessionConfiguration *configuration,
+                                                   UrlRequestCachePolicy policy);
+/** Returns: the configuration's request cache policy. Thread: any */
+URL_API UrlRequestCachePolicy
+url_session_configuration_get_request_cache_policy(const UrlSessionConfiguration *configuration);
 
 #ifdef __cplusplus
 }

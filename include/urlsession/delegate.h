@@ -3,6 +3,7 @@
 #define URLSESSION_DELEGATE_H
 
 #include "auth.h"
+#include "cache.h"
 #include "handlers.h"
 #include "types.h"
 
@@ -21,7 +22,7 @@ extern "C" {
  * Order per task: will_begin_delayed_request?, (did_send_body_data*,
  * (will_perform_redirection | task_did_receive_challenge)?)*, data_did_receive_response?,
  * data_did_become_download_task?, data_did_receive_data* or download_did_write_data* then
- * download_did_finish_downloading_to, then
+ * download_did_finish_downloading_to, data_will_cache_response?, then
  * did_finish_collecting_metrics and did_complete exactly once. A task created with a
  * completion handler gets its completion handler instead of the data, download and
  * did_complete callbacks.
@@ -121,8 +122,18 @@ typedef struct UrlSessionDelegate {
     void (*task_better_route_discovered)(UrlSession *session, UrlSessionTask *task,
                                          void *delegate_data);
 
+    /* HTTP cache (cache.h). */
+    /** A data task's response (status, headers and whole body) may be stored in the
+     * session's cache: answer with the handler (store @proposed, a modified one, or
+     * nothing). Runs after the last data_did_receive_data and before did_complete, which
+     * does not wait for the answer. Tasks with a completion handler do not get it (their
+     * responses are stored as proposed). @proposed is borrowed for the call. */
+    void (*data_will_cache_response)(UrlSession *session, UrlSessionTask *task,
+                                     UrlCachedResponse *proposed, UrlCacheResponseHandler *handler,
+                                     void *delegate_data);
+
     /** Room for callbacks of later versions; leave zero. */
-    void (*reserved[18])(void);
+    void (*reserved[17])(void);
 } UrlSessionDelegate;
 
 /**

@@ -2,6 +2,7 @@
 #ifndef URLSESSION_REQUEST_H
 #define URLSESSION_REQUEST_H
 
+#include "cache.h"
 #include "types.h"
 
 #ifdef __cplusplus
@@ -225,6 +226,20 @@ URL_API bool url_request_set_main_document_url(UrlRequest *request, const char *
                                                UrlError **error);
 /** Returns: (transfer none) (nullable): the main document URL. Thread: any */
 URL_API const char *url_request_get_main_document_url(const UrlRequest *request);
+
+/**
+ * url_request_set_cache_policy:
+ * @policy: default URL_REQUEST_USE_PROTOCOL_CACHE_POLICY, which follows the
+ *   configuration's url_session_configuration_set_request_cache_policy()
+ *
+ * How this request uses the session's cache (cache.h). Only GET data tasks use the
+ * cache; for others every policy but RETURN_CACHE_DATA_DONT_LOAD (which fails with
+ * URL_ERROR_RESOURCE_UNAVAILABLE) loads from the network.
+ * Thread: any, not concurrently with other calls on @request
+ */
+URL_API void url_request_set_cache_policy(UrlRequest *request, UrlRequestCachePolicy policy);
+/** Returns: the request's cache policy. Thread: any */
+URL_API UrlRequestCachePolicy url_request_get_cache_policy(const UrlRequest *request);
 
 #ifdef __cplusplus
 }

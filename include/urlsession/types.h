@@ -33,6 +33,9 @@ typedef struct UrlAuthenticationChallenge UrlAuthenticationChallenge;
 typedef struct UrlAuthChallengeHandler UrlAuthChallengeHandler;
 typedef struct UrlCookie UrlCookie;
 typedef struct UrlCookieStorage UrlCookieStorage;
+typedef struct UrlCache UrlCache;
+typedef struct UrlCachedResponse UrlCachedResponse;
+typedef struct UrlCacheResponseHandler UrlCacheResponseHandler;
 
 #ifdef __cplusplus
 }

@@ -15,6 +15,7 @@
 #include "handlers.h"
 #include "auth.h"
 #include "cookies.h"
+#include "cache.h"
 #include "delegate.h"
 #include "session.h"
 #include "task.h"

@@ -44,6 +44,8 @@ static UrlSessionConfiguration *url_configuration_new(bool ephemeral)
     configuration->allows_expensive_network_access = true;
     configuration->allows_constrained_network_access = true;
     configuration->connection_attempt_delay = URL__DEFAULT_ATTEMPT_DELAY;
+    configuration->url_cache = ephemeral ? url_cache_new(URL__EPHEMERAL_CACHE_MEMORY, 0, NULL, NULL)
+                                         : url_cache_ref(url_cache_shared());
     return configuration;
 }
 
@@ -94,6 +96,8 @@ url_session_configuration_copy(const UrlSessionConfiguration *configuration)
     copy->interface_types = configuration->interface_types
                                 ? url__interface_overrides_copy(configuration->interface_types)
                                 : NULL;
+    if (copy->url_cache)
+        url_cache_ref(copy->url_cache);
     return copy;
 }
 
@@ -124,6 +128,7 @@ void url_session_configuration_unref(UrlSessionConfiguration *configuration)
     g_free(configuration->dns_over_https_url);
     if (configuration->interface_types)
         g_hash_table_unref(configuration->interface_types);
+    url_cache_unref(configuration->url_cache);
     g_free(configuration);
 }
 
@@ -752,4 +757,41 @@ url_session_configuration_get_dns_over_https_url(const UrlSessionConfiguration *
 {
     g_return_val_if_fail(configuration != NULL, NULL);
     return configuration->dns_over_https_url;
+}
+
+void url_session_configuration_set_url_cache(UrlSessionConfiguration *configuration,
+                                             UrlCache *cache)
+{
+    g_return_if_fail(configuration != NULL);
+    if (cache)
+        url_cache_ref(cache);
+    url_cache_unref(configuration->url_cache);
+    configuration->url_cache = cache;
+}
+
+UrlCache *url_session_configuration_get_url_cache(const UrlSessionConfiguration *configuration)
+{
+    g_return_val_if_fail(configuration != NULL, NULL);
+    return configuration->url_cache;
+}
+
+void url_session_configuration_set_request_cache_policy(UrlSessionConfiguration *configuration,
+                                                        UrlRequestCachePolicy policy)
+{
+    g_return_if_fail(configuration != NULL);
+    if (policy < URL_REQUEST_USE_PROTOCOL_CACHE_POLICY ||
+        policy > URL_REQUEST_RETURN_CACHE_DATA_DONT_LOAD) {
+        g_warning("url_session_configuration_set_request_cache_policy: ignoring unknown "
+                  "policy %d",
+                  (int)policy);
+        return;
+    }
+    configuration->request_cache_policy = policy;
+}
+
+UrlRequestCachePolicy
+url_session_configuration_get_request_cache_policy(const UrlSessionConfiguration *configuration)
+{
+    g_return_val_if_fail(configuration != NULL, URL_REQUEST_USE_PROTOCOL_CACHE_POLICY);
+    return configuration->request_cache_policy;
 }

@@ -53,7 +53,12 @@ struct UrlSessionConfiguration {
     GHashTable *interface_types; /* name -> UrlInterfaceOverride (lib/path); NULL: none */
     bool manages_mptcp_endpoints;
     char *dns_over_https_url; /* NULL: the DNS servers */
+    UrlCache *url_cache;      /* nullable */
+    UrlRequestCachePolicy request_cache_policy;
 };
+
+/* The memory capacity of an ephemeral configuration's own cache. */
+#define URL__EPHEMERAL_CACHE_MEMORY (4u * 1024 * 1024)
 
 /* The default User-Agent: "liburlsession/0.1.0 libcurl/7.88.1"; static. */
 const char *url__default_user_agent(void);

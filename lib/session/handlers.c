@@ -4,6 +4,7 @@
 #include <urlsession/handlers.h>
 #include <urlsession/input_stream.h>
 
+#include "http/cache_storage.h"
 #include "http/network_thread.h"
 #include "session/request.h"
 #include "session/task.h"
@@ -15,6 +16,7 @@ typedef enum {
     HANDLER_BODY_STREAM,
     HANDLER_DELAYED_REQUEST,
     HANDLER_AUTH_CHALLENGE,
+    HANDLER_CACHE_RESPONSE,
 } HandlerKind;
 
 /* One layout behind the four public handler types. */
@@ -24,6 +26,10 @@ typedef struct {
     HandlerKind kind;
     UrlSessionTask *task;
     UrlRequest *proposed; /* HANDLER_REDIRECT: followed when no answer comes */
+    /* HANDLER_CACHE_RESPONSE: where the answer is stored, and what is stored by default */
+    UrlCache *cache;
+    char *cache_key;
+    UrlCachedResponse *proposed_cached;
 } Handler;
 
 struct UrlResponseHandler {
@@ -39,6 +45,9 @@ struct UrlDelayedRequestHandler {
     Handler base;
 };
 struct UrlAuthChallengeHandler {
+    Handler base;
+};
+struct UrlCacheResponseHandler {
     Handler base;
 };
 
@@ -64,6 +73,8 @@ static const char *handler_name(HandlerKind kind)
         return "delayed request";
     case HANDLER_AUTH_CHALLENGE:
         return "authentication challenge";
+    case HANDLER_CACHE_RESPONSE:
+        return "cache response";
     }
     return "decision";
 }
@@ -88,6 +99,8 @@ static void answer_apply(void *data)
         url__task_net_challenge_decided(answer->task, (UrlAuthChallengeDisposition)answer->choice,
                                         answer->credential);
         break;
+    case HANDLER_CACHE_RESPONSE:
+        break; /* answered on the caller's thread: see cache_handler_answer */
     }
 }
 
@@ -127,6 +140,22 @@ static bool handler_answer(Handler *handler, int choice, UrlRequest *request,
     return handler_answer_with(handler, choice, request, stream, NULL);
 }
 
+/* The cache is thread-safe, so the answer is stored right away, on the caller's thread,
+ * with what the proposed response knew (its times and Vary values). */
+static void cache_handler_answer(Handler *handler, UrlCachedResponse *cached)
+{
+    if (!g_atomic_int_compare_and_exchange(&handler->answered, 0, 1)) {
+        g_warning("urlsession: %s handler answered twice; the second answer is ignored",
+                  handler_name(handler->kind));
+        return;
+    }
+    if (cached == NULL)
+        return;
+    UrlCachedResponse *stored = url__cached_response_with_meta(cached, handler->proposed_cached);
+    url__cache_store(handler->cache, handler->cache_key, stored);
+    url_cached_response_unref(stored);
+}
+
 static Handler *handler_new(HandlerKind kind, UrlSessionTask *task, size_t size)
 {
     Handler *handler = g_malloc0(size);
@@ -159,10 +188,16 @@ static void handler_unref(Handler *handler)
         case HANDLER_AUTH_CHALLENGE:
             handler_answer(handler, URL_AUTH_CHALLENGE_PERFORM_DEFAULT_HANDLING, NULL, NULL);
             break;
+        case HANDLER_CACHE_RESPONSE:
+            cache_handler_answer(handler, handler->proposed_cached);
+            break;
         }
     }
     url_session_task_unref(handler->task);
     url_request_unref(handler->proposed);
+    url_cache_unref(handler->cache);
+    g_free(handler->cache_key);
+    url_cached_response_unref(handler->proposed_cached);
     g_free(handler);
 }
 
@@ -293,6 +328,35 @@ UrlDelayedRequestHandler *url_delayed_request_handler_ref(UrlDelayedRequestHandl
 }
 
 void url_delayed_request_handler_unref(UrlDelayedRequestHandler *handler)
+{
+    handler_unref(handler ? &handler->base : NULL);
+}
+
+UrlCacheResponseHandler *url__cache_response_handler_new(UrlSessionTask *task, UrlCache *cache,
+                                                         const char *key,
+                                                         UrlCachedResponse *proposed)
+{
+    Handler *handler = handler_new(HANDLER_CACHE_RESPONSE, task, sizeof(UrlCacheResponseHandler));
+    handler->cache = url_cache_ref(cache);
+    handler->cache_key = g_strdup(key);
+    handler->proposed_cached = url_cached_response_ref(proposed);
+    return (UrlCacheResponseHandler *)handler;
+}
+
+void url_cache_response_handler_complete(UrlCacheResponseHandler *handler,
+                                         UrlCachedResponse *cached)
+{
+    g_return_if_fail(handler != NULL);
+    cache_handler_answer(&handler->base, cached);
+}
+
+UrlCacheResponseHandler *url_cache_response_handler_ref(UrlCacheResponseHandler *handler)
+{
+    g_return_val_if_fail(handler != NULL, NULL);
+    return (UrlCacheResponseHandler *)handler_ref(&handler->base);
+}
+
+void url_cache_response_handler_unref(UrlCacheResponseHandler *handler)
 {
     handler_unref(handler ? &handler->base : NULL);
 }

@@ -360,3 +360,20 @@ const char *url_request_get_main_document_url(const UrlRequest *request)
     g_return_val_if_fail(request != NULL, NULL);
     return request->main_document_url;
 }
+
+void url_request_set_cache_policy(UrlRequest *request, UrlRequestCachePolicy policy)
+{
+    g_return_if_fail(request != NULL);
+    if (policy < URL_REQUEST_USE_PROTOCOL_CACHE_POLICY ||
+        policy > URL_REQUEST_RETURN_CACHE_DATA_DONT_LOAD) {
+        g_warning("url_request_set_cache_policy: ignoring unknown policy %d", (int)policy);
+        return;
+    }
+    request->cache_policy = policy;
+}
+
+UrlRequestCachePolicy url_request_get_cache_policy(const UrlRequest *request)
+{
+    g_return_val_if_fail(request != NULL, URL_REQUEST_USE_PROTOCOL_CACHE_POLICY);
+    return request->cache_policy;
+}

@@ -22,6 +22,7 @@ struct UrlRequest {
     bool allows_cellular_access;
     bool should_handle_cookies;
     char *main_document_url; /* nullable */
+    UrlRequestCachePolicy cache_policy;
 };
 
 /* Sets the body from a GBytes without copying (takes a new reference). */

@@ -52,6 +52,9 @@ typedef struct {
     struct UrlTaskPath *path;
     /* task_resolve.c: where the host is */
     struct UrlTaskResolve *resolve;
+    /* task_cache.c: the session's cache; NULL when the task does not use one */
+    struct UrlTaskCache *cache;
+    bool cache_consulted; /* the lookup before the first hop was made */
 } UrlTaskNet;
 
 /* Bytes on their way from the network thread to the consumer; guarded by lock. */
@@ -173,5 +176,9 @@ UrlRedirectHandler *url__redirect_handler_new(UrlSessionTask *task, UrlRequest *
 UrlBodyStreamHandler *url__body_stream_handler_new(UrlSessionTask *task);
 UrlDelayedRequestHandler *url__delayed_request_handler_new(UrlSessionTask *task);
 UrlAuthChallengeHandler *url__auth_challenge_handler_new(UrlSessionTask *task);
+/* Stores its answer in @cache under @key; by default @proposed. */
+UrlCacheResponseHandler *url__cache_response_handler_new(UrlSessionTask *task, UrlCache *cache,
+                                                         const char *key,
+                                                         UrlCachedResponse *proposed);
 
 #endif

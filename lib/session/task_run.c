@@ -14,6 +14,7 @@
 #include "session/request.h"
 #include "session/response.h"
 #include "session/task_auth.h"
+#include "session/task_cache.h"
 #include "http/cookie_storage.h"
 #include "session/task_path.h"
 #include "session/task_resolve.h"
@@ -294,7 +295,9 @@ static void on_response(void *owner, UrlTransfer *transfer, int status, const ch
         task->net.redirect_body = g_byte_array_new();
         return;
     }
-    accept_final_response(task, response);
+    UrlResponse *reported = url__task_cache_on_response(task, response);
+    accept_final_response(task, reported);
+    url_response_unref(reported);
     if (task->resume_from && !task->net.resume_decided)
         decide_resume(task, status, response);
     url_response_unref(response);
@@ -323,6 +326,7 @@ static size_t on_body(void *owner, UrlTransfer *transfer, const char *data, size
     }
     url__task_counter_set(&task->bytes_received,
                           url__task_counter_get(&task->bytes_received) + (gint64)length);
+    url__task_cache_on_body(task, data, length);
     return length;
 }
 
@@ -507,11 +511,20 @@ static char *proxy_for(UrlSessionTask *task, const char *url)
 
 static void begin_request(UrlSessionTask *task)
 {
+    UrlTaskNet *net = &task->net;
+    /* The cache answers before anything touches the network (it works offline too). */
+    if (!net->cache_consulted) {
+        net->cache_consulted = true;
+        UrlHeaderList *headers = headers_to_send(task, net->request);
+        bool answered = url__task_cache_begin(task, headers);
+        url__header_list_free(headers);
+        if (answered)
+            return;
+    }
     /* Where the hop may go comes first: no network means waiting or
      * not-connected-to-internet, not a DNS failure. */
     if (!url__task_path_ready(task, begin_request))
         return;
-    UrlTaskNet *net = &task->net;
     const UrlSessionConfiguration *configuration = task->session->configuration;
     UrlRequest *request = net->request;
     /* Through a proxy the proxy finds the origin (absolute-form, CONNECT, socks5h): no
@@ -525,6 +538,7 @@ static void begin_request(UrlSessionTask *task)
     url__header_list_free(net->send_headers);
     net->send_headers = headers_to_send(task, request);
     add_resume_headers(task, net->send_headers);
+    url__task_cache_add_headers(task, net->send_headers);
     g_mutex_lock(&task->lock);
     float priority = task->priority;
     g_mutex_unlock(&task->lock);
@@ -908,11 +922,15 @@ void url__task_net_transfer_done(UrlSessionTask *task, CURLcode code)
     }
     if (url__task_auth_transfer_done(task))
         return;
+    /* A 304 to a revalidation: the body is the stored one. */
+    GByteArray *stored_body = url__task_cache_transfer_done(task);
+    if (stored_body)
+        net->parked_body = stored_body;
     if (net->awaiting_disposition) {
         net->done_while_awaiting = true;
         return;
     }
-    finish(task, NULL);
+    deliver_parked_and_finish(task);
 }
 
 static void run_become_download_event(UrlSessionTask *task, void *unused)
@@ -974,6 +992,7 @@ static void finish(UrlSessionTask *task, UrlError *error)
     net->finished = true;
     end_transfer(task);
     url__task_auth_clear(task);
+    url__task_cache_clear(task);
     url__task_path_clear(task);
     url__task_resolve_clear(task);
     url__timer_free(net->idle_timer);

@@ -109,7 +109,8 @@ static void test_reused_http2(void)
 {
     UrlSession *session = it_session_new(IT_HTTPS, NULL);
     UrlTaskMetrics *first = fetch_metrics(session, IT_HTTPS, "/files/1k.bin");
-    UrlTaskMetrics *second = fetch_metrics(session, IT_HTTPS, "/files/1k.bin");
+    /* Another URL: the same one would be revalidated from the session's cache (a 304). */
+    UrlTaskMetrics *second = fetch_metrics(session, IT_HTTPS, "/files/1k.bin?again");
     const UrlTransactionMetrics *a = url_task_metrics_get_transaction(first, 0);
     const UrlTransactionMetrics *b = url_task_metrics_get_transaction(second, 0);
     assert_common(a, IT_HTTPS);

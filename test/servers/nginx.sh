@@ -219,6 +219,35 @@ write_locations() {
             gzip_min_length 1;
             gzip_http_version 1.0;
         }
+        # HTTP cache (test_cache): static files carry ETag and Last-Modified, so nginx
+        # answers If-None-Match / If-Modified-Since with 304 (add_header applies to it).
+        location /cache/fresh/ {
+            alias $dir/www/;
+            add_header Cache-Control "max-age=3600";
+        }
+        location /cache/stale/ {
+            alias $dir/www/;
+            add_header Cache-Control "max-age=0";
+            add_header X-Request-Id \$request_id;
+        }
+        location /cache/no-cache/ {
+            alias $dir/www/;
+            add_header Cache-Control "no-cache";
+        }
+        location /cache/no-store/ {
+            alias $dir/www/;
+            add_header Cache-Control "no-store";
+        }
+        location = /cache/vary {
+            add_header Cache-Control "max-age=3600";
+            add_header Vary "X-Variant";
+            return 200 "variant \$http_x_variant\n";
+        }
+        location = /cache/vary-star {
+            add_header Cache-Control "max-age=3600";
+            add_header Vary "*";
+            return 200 "vary star\n";
+        }
 EOF
     for code in $ENCODINGS; do
         cat <<EOF
