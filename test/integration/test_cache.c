@@ -17,13 +17,18 @@ typedef struct {
     char *logged; /* "GET <path> " */
 } Target;
 
-static void target_init(Target *t, const char *location)
+static void target_init_proto(Target *t, const char *location, ItProto proto)
 {
     static int serial;
     t->path = g_strdup_printf("%s?u=%d-%d-%" G_GINT64_FORMAT, location, (int)getpid(), ++serial,
                               g_get_real_time());
-    t->url = it_url(IT_HTTP, t->path);
+    t->url = it_url(proto, t->path);
     t->logged = g_strdup_printf("\"GET %s HTTP", t->path);
+}
+
+static void target_init(Target *t, const char *location)
+{
+    target_init_proto(t, location, IT_HTTP);
 }
 
 static void target_clear(Target *t)
@@ -64,13 +69,19 @@ static int server_count_settled(const Target *t, int want)
     return server_count(t, 0);
 }
 
-static UrlSession *session_with(UrlCache *cache, const UrlSessionDelegate *delegate, void *data)
+static UrlSession *session_with_proto(UrlCache *cache, const UrlSessionDelegate *delegate,
+                                      void *data, ItProto proto)
 {
-    UrlSessionConfiguration *config = it_configuration_new(IT_HTTP);
+    UrlSessionConfiguration *config = it_configuration_new(proto);
     url_session_configuration_set_url_cache(config, cache);
     UrlSession *session = url_session_new(config, delegate, data, NULL);
     url_session_configuration_unref(config);
     return session;
+}
+
+static UrlSession *session_with(UrlCache *cache, const UrlSessionDelegate *delegate, void *data)
+{
+    return session_with_proto(cache, delegate, data, IT_HTTP);
 }
 
 static void session_done(UrlSession *session)
@@ -104,12 +115,13 @@ static char *fetch(UrlSession *session, const char *url, UrlRequest *request,
     return body;
 }
 
-static void test_fresh_hit_without_request(void)
+static void test_fresh_hit_without_request(gconstpointer data)
 {
+    ItProto proto = GPOINTER_TO_INT(data);
     UrlCache *cache = url_cache_new(1024 * 1024, 0, NULL, NULL);
-    UrlSession *session = session_with(cache, NULL, NULL);
+    UrlSession *session = session_with_proto(cache, NULL, NULL, proto);
     Target t;
-    target_init(&t, "/cache/fresh/small.txt");
+    target_init_proto(&t, "/cache/fresh/small.txt", proto);
     g_autofree char *first =
         fetch(session, t.url, NULL, URL_FETCH_TYPE_NETWORK_LOAD, 200, NULL, NULL);
     g_assert_cmpstr(first, ==, "hello world\n");
@@ -128,12 +140,13 @@ static void test_fresh_hit_without_request(void)
     url_cache_unref(cache);
 }
 
-static void test_revalidation_304(void)
+static void test_revalidation_304(gconstpointer data)
 {
+    ItProto proto = GPOINTER_TO_INT(data);
     UrlCache *cache = url_cache_new(1024 * 1024, 0, NULL, NULL);
-    UrlSession *session = session_with(cache, NULL, NULL);
+    UrlSession *session = session_with_proto(cache, NULL, NULL, proto);
     Target t;
-    target_init(&t, "/cache/stale/small.txt");
+    target_init_proto(&t, "/cache/stale/small.txt", proto);
     g_autofree char *id1 = NULL, *id2 = NULL, *id3 = NULL;
     g_autofree char *first =
         fetch(session, t.url, NULL, URL_FETCH_TYPE_NETWORK_LOAD, 200, "X-Request-Id", &id1);
@@ -164,7 +177,7 @@ static void test_revalidation_304(void)
     target_clear(&t);
 
     /* no-cache: stored, but every use is revalidated. */
-    target_init(&t, "/cache/no-cache/small.txt");
+    target_init_proto(&t, "/cache/no-cache/small.txt", proto);
     g_free(fetch(session, t.url, NULL, URL_FETCH_TYPE_NETWORK_LOAD, 200, NULL, NULL));
     g_autofree char *revalidated =
         fetch(session, t.url, NULL, URL_FETCH_TYPE_NETWORK_LOAD, 304, NULL, NULL);
@@ -516,11 +529,56 @@ static void test_unsafe_method_invalidates(void)
     url_cache_unref(cache);
 }
 
+/* A delegate sees a cache hit and a revalidation as ordinary responses: a 200, the body
+ * through data_did_receive_data, the usual order of callbacks. */
+static void test_delegate_events(void)
+{
+    UrlCache *cache = url_cache_new(1024 * 1024, 0, NULL, NULL);
+    ItRecorder *rec = it_recorder_new();
+    UrlSession *session = session_with(cache, it_recorder_delegate(), rec);
+    const char *locations[] = {"/cache/fresh/small.txt", "/cache/stale/small.txt"};
+    guint completed = 0;
+    for (size_t i = 0; i < G_N_ELEMENTS(locations); i++) {
+        Target t;
+        target_init(&t, locations[i]);
+        for (int round = 0; round < 2; round++) {
+            UrlRequest *request = url_request_new(t.url);
+            UrlSessionTask *task = url_session_data_task(session, request);
+            url_session_task_resume(task);
+            g_assert_true(it_recorder_wait_completed(rec, ++completed, 30));
+            ItTaskLog *log = it_recorder_get(rec, task);
+            g_assert_nonnull(log);
+            g_autofree char *order = it_task_log_check_order(log);
+            g_assert_null(order);
+            g_assert_cmpint(it_task_log_error_code(log), ==, 0);
+            g_assert_cmpint(url_response_get_status_code(log->response), ==, 200);
+            g_assert_cmpstr(it_task_log_body_string(log), ==, "hello world\n");
+            g_assert_cmpuint(log->counts[IT_EV_RESPONSE], ==, 1);
+            g_assert_cmpuint(log->counts[IT_EV_METRICS], ==, 1);
+            g_assert_cmpint(url_session_task_get_count_of_bytes_received(task), ==, 12);
+            url_session_task_unref(task);
+            url_request_unref(request);
+        }
+        g_assert_cmpint(server_count_settled(&t, i == 0 ? 1 : 2), ==, i == 0 ? 1 : 2);
+        target_clear(&t);
+    }
+    it_session_finish(session, rec);
+    it_recorder_free(rec);
+    url_cache_unref(cache);
+}
+
 int main(int argc, char **argv)
 {
     it_init(&argc, &argv);
-    it_add("/cache/fresh-hit-without-request", test_fresh_hit_without_request);
-    it_add("/cache/revalidation-304", test_revalidation_304);
+    for (int proto = 0; proto < IT_PROTO_COUNT; proto++) {
+        g_autofree char *hit =
+            g_strdup_printf("/cache/fresh-hit-without-request/%s", it_proto_name((ItProto)proto));
+        g_autofree char *revalidation =
+            g_strdup_printf("/cache/revalidation-304/%s", it_proto_name((ItProto)proto));
+        it_add_data(hit, GINT_TO_POINTER(proto), test_fresh_hit_without_request);
+        it_add_data(revalidation, GINT_TO_POINTER(proto), test_revalidation_304);
+    }
+    it_add("/cache/delegate-events", test_delegate_events);
     it_add("/cache/no-store", test_no_store);
     it_add("/cache/vary", test_vary);
     it_add("/cache/policies", test_policies);
