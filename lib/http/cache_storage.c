@@ -85,7 +85,7 @@ static bool is_entry_name(const char *name)
     return true;
 }
 
-/* What g_file_set_contents_full() leaves when interrupted: "<entry name>.XXXXXX". */
+/* What write_entry_file() leaves when interrupted: "<entry name>.xxxxxx". */
 static bool is_temporary_name(const char *name)
 {
     size_t entry_length = 64 + strlen(ENTRY_SUFFIX);
@@ -178,6 +178,28 @@ static void disk_evict(UrlCache *cache)
     }
 }
 
+/* Writes @bytes to a temporary file beside @path and renames it into place, so that readers
+ * see the old entry or the new one. There is no fsync: after a power loss an entry may be
+ * missing or torn, and a torn one fails its checksum and is discarded when read. */
+static bool write_entry_file(const char *path, GBytes *bytes, GError **error)
+{
+    char *temp = g_strdup_printf("%s.%06x", path, g_random_int() & 0xffffff);
+    gsize size = 0;
+    const char *data = g_bytes_get_data(bytes, &size);
+    bool ok =
+        g_file_set_contents_full(temp, data, (gssize)size, G_FILE_SET_CONTENTS_NONE, 0600, error);
+    if (ok && g_rename(temp, path) != 0) {
+        int saved = errno;
+        g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(saved), "rename: %s",
+                    g_strerror(saved));
+        ok = false;
+    }
+    if (!ok)
+        g_unlink(temp);
+    g_free(temp);
+    return ok;
+}
+
 static void disk_put(UrlCache *cache, const char *key, GBytes *encoded)
 {
     char *name = file_name_for(key);
@@ -186,9 +208,8 @@ static void disk_put(UrlCache *cache, const char *key, GBytes *encoded)
     if (size <= cache->disk_capacity / ENTRY_FRACTION) {
         char *path = disk_path(cache, name);
         GError *error = NULL;
-        if (g_file_set_contents_full(path, g_bytes_get_data(encoded, NULL), (gssize)size,
-                                     G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error)) {
-            disk_index(cache, name, size, g_get_real_time());
+        if (write_entry_file(path, encoded, &error)) {
+            disk_index(cache, name, size, g_get_real_time() / G_USEC_PER_SEC);
             disk_evict(cache);
         } else {
             g_warning("urlsession: cannot write the cache entry \"%s\": %s", path, error->message);
