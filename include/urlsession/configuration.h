@@ -667,7 +667,8 @@ url_session_configuration_get_dns_over_https_url(const UrlSessionConfiguration *
 
 /**
  * url_session_configuration_set_url_cache:
- * @cache: (transfer none) (nullable): the HTTP cache of the session's data tasks; the
+ * @cache: (transfer none) (nullable): the HTTP cache of the session's data and download
+ *   tasks; the
  *   configuration keeps a reference. NULL: nothing is cached.
  *
  * A default configuration starts with url_cache_shared() (memory only, shared by every

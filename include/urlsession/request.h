@@ -232,9 +232,10 @@ URL_API const char *url_request_get_main_document_url(const UrlRequest *request)
  * @policy: default URL_REQUEST_USE_PROTOCOL_CACHE_POLICY, which follows the
  *   configuration's url_session_configuration_set_request_cache_policy()
  *
- * How this request uses the session's cache (cache.h). Only GET data tasks use the
- * cache; for others every policy but RETURN_CACHE_DATA_DONT_LOAD (which fails with
- * URL_ERROR_RESOURCE_UNAVAILABLE) loads from the network.
+ * How this request uses the session's cache (cache.h). GET data and download tasks use
+ * the cache (not downloads resumed from resume data); for others every policy but
+ * RETURN_CACHE_DATA_DONT_LOAD (which fails with URL_ERROR_RESOURCE_UNAVAILABLE) loads
+ * from the network.
  * Thread: any, not concurrently with other calls on @request
  */
 URL_API void url_request_set_cache_policy(UrlRequest *request, UrlRequestCachePolicy policy);

@@ -7,7 +7,9 @@
  * the stored response with the 304's headers merged in (status and body the stored ones),
  * and the entry is refreshed. A final response that may be stored has its body collected
  * as the task accepts it and is stored when the hop ends well, after the delegate's
- * data_will_cache_response when it has one. Only data tasks use the cache. */
+ * data_will_cache_response when it has one. Data and download tasks use the cache (a hit
+ * or a 304 writes the stored body to the download's file); upload tasks and downloads
+ * resumed from resume data do not. */
 #include "session/task_cache.h"
 
 #include <string.h>
@@ -54,9 +56,9 @@ static UrlRequestCachePolicy policy_of(UrlSessionTask *task)
 static bool uses_cache(UrlSessionTask *task)
 {
     const UrlRequest *request = task->net.request;
-    return task->session->configuration->url_cache && task->kind == URL_TASK_KIND_DATA &&
-           task->resume_from == NULL && strcmp(request->method, "GET") == 0 &&
-           !url__cache_request_bypasses(request->headers);
+    bool kind = task->kind == URL_TASK_KIND_DATA || task->kind == URL_TASK_KIND_DOWNLOAD;
+    return task->session->configuration->url_cache && kind && task->resume_from == NULL &&
+           strcmp(request->method, "GET") == 0 && !url__cache_request_bypasses(request->headers);
 }
 
 static UrlTaskCache *state_of(UrlSessionTask *task)
@@ -260,7 +262,8 @@ GByteArray *url__task_cache_transfer_done(UrlSessionTask *task)
         url__cached_response_new_full(state->response, data, URL_CACHE_STORAGE_ALLOWED,
                                       state->request_time, now_seconds(), state->vary);
     g_bytes_unref(data);
-    if (task->session->delegate.data_will_cache_response &&
+    /* A data-delegate callback, as in URLSession: download tasks store as proposed. */
+    if (task->session->delegate.data_will_cache_response && task->kind == URL_TASK_KIND_DATA &&
         !url__task_has_completion_handler(task)) {
         WillCacheEvent *event = g_new0(WillCacheEvent, 1);
         event->proposed = url_cached_response_ref(proposed);

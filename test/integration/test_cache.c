@@ -2,7 +2,8 @@
  * reaching the server (requests counted in nginx's access log), a stale one is revalidated
  * and the 304 refreshes its headers, no-store is never stored, Vary selects, the request
  * cache policies, a disk cache that survives a new UrlCache on its directory and discards
- * a corrupt entry, data_will_cache_response vetoing and modifying, metrics fetch types. */
+ * a corrupt entry, data_will_cache_response vetoing and modifying, metrics fetch types,
+ * download tasks. */
 #include "fixture.h"
 
 #include <string.h>
@@ -173,6 +174,7 @@ static void test_revalidation_304(gconstpointer data)
     g_autofree char *third =
         fetch(session, t.url, NULL, URL_FETCH_TYPE_NETWORK_LOAD, 304, "X-Request-Id", &id3);
     g_assert_cmpstr(third, ==, "hello world\n");
+    g_assert_cmpint(server_count_settled(&t, 3), ==, 3);
     g_assert_cmpint(server_count(&t, 304), ==, 2);
     target_clear(&t);
 
@@ -506,6 +508,51 @@ static void test_will_cache_response(void)
     url_cache_unref(cache);
 }
 
+/* Downloads a URL with a completion handler and checks the file against the docroot's
+ * @name; returns the fetch type of its one transaction. */
+static UrlResourceFetchType download(UrlSession *session, const char *url, const char *name)
+{
+    ItCompletion c;
+    it_completion_init(&c);
+    UrlRequest *request = url_request_new(url);
+    UrlSessionTask *task =
+        url_session_download_task_with_completion(session, request, it_download_completion, &c);
+    it_run_task(task, 60);
+    it_assert_no_error(c.error);
+    g_assert_cmpint(url_response_get_status_code(c.response), ==, 200);
+    g_autofree char *want = it_sha256_www(name);
+    g_assert_cmpstr(c.download_sha256, ==, want);
+    UrlTaskMetrics *metrics = url_session_task_get_metrics(task);
+    UrlResourceFetchType type =
+        url_transaction_metrics_get_fetch_type(url_task_metrics_get_transaction(metrics, 0));
+    url_task_metrics_unref(metrics);
+    url_session_task_unref(task);
+    url_request_unref(request);
+    it_completion_clear(&c);
+    return type;
+}
+
+/* Download tasks use the cache too: a hit and a 304 both give the stored body as the file. */
+static void test_download_tasks(void)
+{
+    UrlCache *cache = url_cache_new(1024 * 1024, 0, NULL, NULL);
+    UrlSession *session = session_with(cache, NULL, NULL);
+    Target t;
+    target_init(&t, "/cache/fresh/1k.bin");
+    g_assert_cmpint(download(session, t.url, "1k.bin"), ==, URL_FETCH_TYPE_NETWORK_LOAD);
+    g_assert_cmpint(download(session, t.url, "1k.bin"), ==, URL_FETCH_TYPE_LOCAL_CACHE);
+    g_assert_cmpint(server_count_settled(&t, 1), ==, 1);
+    target_clear(&t);
+    target_init(&t, "/cache/stale/1k.bin");
+    g_assert_cmpint(download(session, t.url, "1k.bin"), ==, URL_FETCH_TYPE_NETWORK_LOAD);
+    g_assert_cmpint(download(session, t.url, "1k.bin"), ==, URL_FETCH_TYPE_NETWORK_LOAD);
+    g_assert_cmpint(server_count_settled(&t, 2), ==, 2);
+    g_assert_cmpint(server_count(&t, 304), ==, 1);
+    target_clear(&t);
+    session_done(session);
+    url_cache_unref(cache);
+}
+
 /* A POST to a URL invalidates what the cache holds for it (RFC 9111 §4.4). */
 static void test_unsafe_method_invalidates(void)
 {
@@ -586,5 +633,6 @@ int main(int argc, char **argv)
     it_add("/cache/corrupt-entry-discarded", test_corrupt_entry_discarded);
     it_add("/cache/will-cache-response", test_will_cache_response);
     it_add("/cache/unsafe-method-invalidates", test_unsafe_method_invalidates);
+    it_add("/cache/download-tasks", test_download_tasks);
     return it_run();
 }
