@@ -1,5 +1,6 @@
-/* error_table.c — UrlError as a Lua value: a table {code, name, message, url} with a
- * readable __tostring, and the table of error codes (urlsession.errors). */
+/* error_table.c — UrlError as a Lua value: a table {code, name, message, url,
+ * addresses_tried} with a readable __tostring, and the table of error codes
+ * (urlsession.errors). */
 #include "lua_urlsession.h"
 
 #include <string.h>
@@ -100,6 +101,16 @@ void lus_push_url_error(lua_State *L, const UrlError *error)
 {
     lus_push_error(L, url_error_get_code(error), url_error_get_message(error),
                    url_error_get_failing_url(error), NULL);
+    size_t count = url_error_get_addresses_tried_count(error);
+    if (count > 0) {
+        lua_createtable(L, (int)count, 0);
+        for (size_t i = 0; i < count; i++) {
+            const char *address = url_error_get_address_tried(error, i);
+            lua_pushstring(L, address ? address : "");
+            lua_rawseti(L, -2, (lua_Integer)i + 1);
+        }
+        lua_setfield(L, -2, "addresses_tried");
+    }
 }
 
 int lus_push_nil_error(lua_State *L, const UrlError *error)

@@ -25,6 +25,20 @@ return {
         T.eq(err.name, "URL_ERROR_CANNOT_CONNECT_TO_HOST", "name")
         T.eq(err.url, url, "url")
         T.check(tostring(err):find("-1004", 1, true), "tostring: " .. tostring(err))
+        T.eq(#err.addresses_tried, 1, "one address tried")
+        T.eq(err.addresses_tried[1], "127.0.0.1", "the address tried")
+    end },
+
+    { "a refused localhost lists both families in addresses_tried, IPv6 first", function(T)
+        local port, stop = T.stalling_server()
+        stop()
+        local _, err = T.session():data("http://localhost:" .. port .. "/x")
+        T.eq(err.code, -1004, "code")
+        T.eq(#err.addresses_tried, 2, "two addresses")
+        T.eq(err.addresses_tried[1], "::1", "IPv6 first")
+        T.eq(err.addresses_tried[2], "127.0.0.1", "then IPv4")
+        local _, other = T.session():data("http://exa mple.org/")
+        T.eq(other.addresses_tried, nil, "no addresses for a bad URL")
     end },
 
     { "a server that never answers times out with TIMED_OUT (-1001)", function(T)

@@ -114,7 +114,9 @@ static PyTypeObject URLErrorType = {
         "A failed request. ``code`` is the NSURLError-compatible code (``TimedOut.code`` is\n"
         "-1001), ``url`` the failing URL or None, ``message`` what went wrong. When a Python\n"
         "delegate callback raised, the task fails with this error and ``exception`` (also\n"
-        "``__cause__``) is what the callback raised."),
+        "``__cause__``) is what the callback raised. ``addresses_tried`` is a tuple of the\n"
+        "numeric addresses a connection was attempted to (CannotConnectToHost, TimedOut\n"
+        "before a response), in the order the attempts started; empty otherwise."),
     .tp_init = urlerror_init,
     .tp_dictoffset = offsetof(PyBaseExceptionObject, dict),
 };
@@ -141,6 +143,13 @@ int url_py_errors_init(PyObject *module)
     if (set_class_attributes(url_py_URLError, URL_ERROR_UNKNOWN) < 0 ||
         PyDict_SetItemString(URLErrorType.tp_dict, "url", Py_None) < 0 ||
         PyDict_SetItemString(URLErrorType.tp_dict, "exception", Py_None) < 0)
+        return -1;
+    PyObject *no_addresses = PyTuple_New(0);
+    int status = no_addresses
+                     ? PyDict_SetItemString(URLErrorType.tp_dict, "addresses_tried", no_addresses)
+                     : -1;
+    Py_XDECREF(no_addresses);
+    if (status < 0)
         return -1;
     Py_INCREF(url_py_URLError);
     if (PyModule_AddObject(module, "URLError", url_py_URLError) < 0) {
@@ -188,10 +197,35 @@ PyObject *url_py_error_from_code(int code, const char *message, const char *fail
     return exc;
 }
 
+/* The addresses a connection was attempted to, a tuple of str. */
+static PyObject *addresses_tried(const UrlError *error)
+{
+    size_t count = url_error_get_addresses_tried_count(error);
+    PyObject *tuple = PyTuple_New((Py_ssize_t)count);
+    for (size_t i = 0; tuple && i < count; i++) {
+        const char *address = url_error_get_address_tried(error, i);
+        PyObject *text = PyUnicode_FromString(address ? address : "");
+        if (!text) {
+            Py_CLEAR(tuple);
+            break;
+        }
+        PyTuple_SET_ITEM(tuple, (Py_ssize_t)i, text);
+    }
+    return tuple;
+}
+
 PyObject *url_py_error_new(const UrlError *error)
 {
-    return url_py_error_from_code((int)url_error_get_code(error), url_error_get_message(error),
-                                  url_error_get_failing_url(error));
+    PyObject *exc =
+        url_py_error_from_code((int)url_error_get_code(error), url_error_get_message(error),
+                               url_error_get_failing_url(error));
+    if (exc && url_error_get_addresses_tried_count(error) > 0) {
+        PyObject *addresses = addresses_tried(error);
+        if (!addresses || PyObject_SetAttrString(exc, "addresses_tried", addresses) < 0)
+            Py_CLEAR(exc);
+        Py_XDECREF(addresses);
+    }
+    return exc;
 }
 
 PyObject *url_py_error_raise(UrlError *error)

@@ -46,6 +46,16 @@ def test_cannot_connect():
             s.data(url)
     assert info.value.code == -1004
     assert info.value.url == url
+    assert info.value.addresses_tried == ("127.0.0.1",)
+
+
+def test_cannot_connect_lists_both_families():
+    """localhost is ::1 and 127.0.0.1: when both refuse, both are listed, IPv6 first."""
+    with urlsession.Session() as s:
+        with pytest.raises(urlsession.CannotConnectToHost) as info:
+            s.data(f"http://localhost:{free_port()}/")
+    assert info.value.addresses_tried == ("::1", "127.0.0.1")
+    assert urlsession.URLError("other").addresses_tried == ()
 
 
 def test_untrusted_certificate(server):

@@ -18,6 +18,7 @@ class URLError(Exception):
     url: Optional[str]
     message: str
     exception: Optional[BaseException]
+    addresses_tried: Tuple[str, ...]  # connection attempts, in order; () for most errors
     def __init__(self, message: Optional[str] = ..., code: Optional[int] = ...,
                  url: Optional[str] = ...) -> None: ...
 
