@@ -14,6 +14,10 @@ static const char *const http_version_names[] = {"default", "1.1", "2"};
 static const char *const tls_names[] = {"1.0", "1.1", "1.2", "1.3"};
 static const char *const cookie_policy_names[] = {"always", "never",
                                                   "only_from_main_document_domain"};
+/* Indexed by UrlRequestCachePolicy. */
+const char *const url_py_cache_policy_names[4] = {"use_protocol", "reload_ignoring_local_cache",
+                                                  "return_cache_data_else_load",
+                                                  "return_cache_data_dont_load"};
 /* Indexed by UrlInterfaceType. */
 static const char *const interface_type_names[] = {"other", "wifi", "cellular", "wired",
                                                    "loopback"};
@@ -288,6 +292,7 @@ static int set_user_agent(PyObject *self, PyObject *value, void *closure)
 CHOICE_PROPERTY(multipath_service_type, multipath_names, UrlMultipathServiceType)
 CHOICE_PROPERTY(http_version, http_version_names, UrlHttpVersion)
 CHOICE_PROPERTY(http_cookie_accept_policy, cookie_policy_names, UrlCookieAcceptPolicy)
+CHOICE_PROPERTY(request_cache_policy, url_py_cache_policy_names, UrlRequestCachePolicy)
 
 static PyObject *get_tls_minimum_version(PyObject *self, void *closure)
 {
@@ -531,6 +536,25 @@ static int set_address_family(PyObject *self, PyObject *value, void *closure)
 STORAGE_PROPERTY(cookie_storage, CookieStorageObject, url_py_CookieStorageType)
 STORAGE_PROPERTY(credential_storage, CredentialStorageObject, url_py_CredentialStorageType)
 
+static PyObject *get_url_cache(PyObject *self, void *closure)
+{
+    return url_py_cache_wrap(url_session_configuration_get_url_cache(CONF));
+}
+
+static int set_url_cache(PyObject *self, PyObject *value, void *closure)
+{
+    if (refuse_delete(value) < 0)
+        return -1;
+    if (value != Py_None && !PyObject_TypeCheck(value, &url_py_CacheType)) {
+        PyErr_Format(PyExc_TypeError, "url_cache must be a Cache or None, not %.100s",
+                     Py_TYPE(value)->tp_name);
+        return -1;
+    }
+    url_session_configuration_set_url_cache(CONF, value == Py_None ? NULL
+                                                                   : ((CacheObject *)value)->cache);
+    return 0;
+}
+
 static PyObject *get_interface_types(PyObject *self, void *closure)
 {
     return PyDict_Copy(SELF->interface_types);
@@ -651,6 +675,13 @@ static PyGetSetDef configuration_getset[] = {
     PROPERTY(credential_storage,
              "The CredentialStorage that authentication challenges are answered from (the "
              "shared one for a default configuration, its own for an ephemeral one), or None."),
+    PROPERTY(url_cache, "The HTTP Cache of the session's data and download tasks: Cache.shared() "
+                        "for a default configuration, a memory-only one of its own for an "
+                        "ephemeral one; None caches nothing."),
+    PROPERTY(request_cache_policy,
+             "The cache policy of requests that keep \"use_protocol\": \"use_protocol\" "
+             "(default, RFC 9111), \"reload_ignoring_local_cache\", "
+             "\"return_cache_data_else_load\" or \"return_cache_data_dont_load\"."),
     PROPERTY(http_cookie_accept_policy,
              "Which Set-Cookie fields are stored: \"always\", \"never\" or "
              "\"only_from_main_document_domain\" (default)."),

@@ -86,6 +86,8 @@ PyMODINIT_FUNC PyInit__urlsession(void)
         add_type(module, "ProtectionSpace", &url_py_ProtectionSpaceType) < 0 ||
         add_type(module, "Credential", &url_py_CredentialType) < 0 ||
         add_type(module, "CredentialStorage", &url_py_CredentialStorageType) < 0 ||
+        add_type(module, "Cache", &url_py_CacheType) < 0 ||
+        add_type(module, "CachedResponse", &url_py_CachedResponseType) < 0 ||
         add_type(module, "Session", &url_py_SessionType) < 0 ||
         add_type(module, "Task", &url_py_TaskType) < 0 || add_constants(module) < 0) {
         Py_DECREF(module);

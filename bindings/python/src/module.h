@@ -3,6 +3,7 @@
  * The extension is split by concern: module.c (the module and its type registry),
  * errors.c (URLError and its subclasses), configuration.c, request.c, response.c,
  * input_stream.c (stream bodies), cookie_storage.c (cookies), credential_storage.c,
+ * cache.c (the HTTP cache),
  * session.c (sessions and the C delegate table), task.c (task objects) and
  * queue_driver.c (who runs a session's manual queue, and how blocking waits do it
  * without deadlocks). */
@@ -53,6 +54,9 @@ typedef struct {
 } ConfigurationObject;
 
 extern PyTypeObject url_py_ConfigurationType;
+
+/* The Python names of UrlRequestCachePolicy's values, indexed by them. */
+extern const char *const url_py_cache_policy_names[4];
 
 /* The C configuration a Session is made with: @conf's, with its interface types.
  * Returns a new reference, or NULL with an exception set. */
@@ -117,6 +121,23 @@ extern PyTypeObject url_py_CredentialStorageType;
 
 /* A new wrapper holding a reference; NULL is None. */
 PyObject *url_py_credential_storage_wrap(UrlCredentialStorage *storage);
+
+/* ---- cache.c ------------------------------------------------------------------------- */
+
+typedef struct {
+    PyObject_HEAD UrlCache *cache;
+} CacheObject;
+
+typedef struct {
+    PyObject_HEAD UrlCachedResponse *cached;
+} CachedResponseObject;
+
+extern PyTypeObject url_py_CacheType;
+extern PyTypeObject url_py_CachedResponseType;
+
+/* New wrappers holding a reference; url_py_cache_wrap(NULL) is None. */
+PyObject *url_py_cache_wrap(UrlCache *cache);
+PyObject *url_py_cached_response_wrap(UrlCachedResponse *cached);
 
 /* ---- input_stream.c ------------------------------------------------------------------ */
 

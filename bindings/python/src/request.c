@@ -43,25 +43,42 @@ static int add_headers(UrlRequest *request, PyObject *headers)
     return status;
 }
 
-/* _Request(url, method="GET", headers=(), body=None, body_file=None, timeout=0.0) */
+/* The UrlRequestCachePolicy named @name, or -1 with ValueError set. */
+static int cache_policy_for(const char *name)
+{
+    for (int i = 0; i < 4; i++)
+        if (strcmp(name, url_py_cache_policy_names[i]) == 0)
+            return i;
+    PyErr_Format(PyExc_ValueError, "unknown cache_policy '%s'", name);
+    return -1;
+}
+
+/* _Request(url, method="GET", headers=(), body=None, body_file=None, timeout=0.0,
+ *          cache_policy="use_protocol") */
 static PyObject *request_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 {
-    static char *keywords[] = {"url", "method", "headers", "body", "body_file", "timeout", NULL};
-    const char *url, *method = "GET";
+    static char *keywords[] = {"url",       "method",  "headers",      "body",
+                               "body_file", "timeout", "cache_policy", NULL};
+    const char *url, *method = "GET", *cache_policy = "use_protocol";
     PyObject *headers = NULL, *body_file = NULL;
     Py_buffer body = {0};
     double timeout = 0;
 
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "s|sOz*O&d:_Request", keywords, &url, &method,
-                                     &headers, &body, PyUnicode_FSConverter, &body_file, &timeout))
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "s|sOz*O&ds:_Request", keywords, &url, &method,
+                                     &headers, &body, PyUnicode_FSConverter, &body_file, &timeout,
+                                     &cache_policy))
         return NULL;
     RequestObject *self = NULL;
     UrlError *error = NULL;
-    UrlRequest *request = url_request_new_checked(url, &error);
+    int policy = cache_policy_for(cache_policy);
+    UrlRequest *request = policy < 0 ? NULL : url_request_new_checked(url, &error);
+    if (policy < 0)
+        goto out;
     if (!request) {
         url_py_error_raise(error);
         goto out;
     }
+    url_request_set_cache_policy(request, (UrlRequestCachePolicy)policy);
     if (!url_request_set_method(request, method, &error) ||
         (headers && headers != Py_None && add_headers(request, headers) < 0)) {
         if (error)
@@ -151,6 +168,12 @@ static PyObject *get_timeout(PyObject *self, void *closure)
     return PyFloat_FromDouble(url_request_get_timeout_interval(SELF->request));
 }
 
+static PyObject *get_cache_policy(PyObject *self, void *closure)
+{
+    return PyUnicode_FromString(
+        url_py_cache_policy_names[url_request_get_cache_policy(SELF->request)]);
+}
+
 static PyGetSetDef request_getset[] = {
     {"url", get_url, NULL, PyDoc_STR("The URL, as normalised by the URL parser."), NULL},
     {"method", get_method, NULL, PyDoc_STR("The method."), NULL},
@@ -158,6 +181,8 @@ static PyGetSetDef request_getset[] = {
     {"body", get_body, NULL, PyDoc_STR("The body bytes, or None."), NULL},
     {"body_file", get_body_file, NULL, PyDoc_STR("The body's file, or None."), NULL},
     {"timeout", get_timeout, NULL, PyDoc_STR("The idle timeout, 0 for the session's."), NULL},
+    {"cache_policy", get_cache_policy, NULL,
+     PyDoc_STR("How the request uses the session's cache (\"use_protocol\"...)."), NULL},
     {NULL, NULL, NULL, NULL, NULL},
 };
 
@@ -166,7 +191,7 @@ PyTypeObject url_py_RequestType = {
     .tp_basicsize = sizeof(RequestObject),
     .tp_flags = Py_TPFLAGS_DEFAULT,
     .tp_doc = PyDoc_STR("_Request(url, method='GET', headers=(), body=None, body_file=None, "
-                        "timeout=0.0)\n--\n\n"
+                        "timeout=0.0, cache_policy='use_protocol')\n--\n\n"
                         "A checked C request; urlsession.Request builds one for each task."),
     .tp_new = request_new,
     .tp_dealloc = request_dealloc,

@@ -303,6 +303,41 @@ static void on_did_finish_downloading_to(UrlSession *session, UrlSessionTask *ta
     PyGILState_Release(gil);
 }
 
+/* data_will_cache_response: Task._on_will_cache(cached) returns a CachedResponse to store
+ * (the proposed one or another) or None to store nothing. A callback that raised fails
+ * the task and stores nothing. */
+static void on_will_cache_response(UrlSession *session, UrlSessionTask *task,
+                                   UrlCachedResponse *proposed, UrlCacheResponseHandler *handler,
+                                   void *data)
+{
+    PyGILState_STATE gil = PyGILState_Ensure();
+    UrlCachedResponse *answer = proposed;
+    PyObject *result = NULL;
+    TaskObject *t = task_for(data, task);
+    if (t) {
+        PyObject *c = url_py_cached_response_wrap(proposed);
+        result = c ? call_task(t, "_on_will_cache", "(O)", c) : NULL;
+        if (!c)
+            url_py_task_fail_with_current_exception(t);
+        if (!result || result == Py_None) {
+            answer = NULL;
+        } else if (PyObject_TypeCheck(result, &url_py_CachedResponseType)) {
+            answer = ((CachedResponseObject *)result)->cached;
+        } else {
+            PyErr_Format(PyExc_TypeError,
+                         "will_cache_response must return a CachedResponse or None, not %.100s",
+                         Py_TYPE(result)->tp_name);
+            url_py_task_fail_with_current_exception(t);
+            answer = NULL;
+        }
+        Py_XDECREF(c);
+        Py_DECREF(t);
+    }
+    url_cache_response_handler_complete(handler, answer);
+    Py_XDECREF(result);
+    PyGILState_Release(gil);
+}
+
 /* Completion handler of data and upload tasks made with completion=True. */
 static void on_data_completion(UrlSessionTask *task, const void *bytes, size_t length,
                                const UrlResponse *response, const UrlError *error, void *data)
@@ -339,6 +374,7 @@ static const UrlSessionDelegate delegate_table = {
     .data_did_receive_data = on_did_receive_data,
     .download_did_write_data = on_did_write_data,
     .download_did_finish_downloading_to = on_did_finish_downloading_to,
+    .data_will_cache_response = on_will_cache_response,
 };
 
 /* ---- the type ---- */

@@ -18,7 +18,7 @@ from ._urlsession import (  # noqa: F401  (re-exported)
     CannotCreateFile, CannotDecodeContentData, CannotDecodeRawData, CannotFindHost,
     CannotLoadFromNetwork, CannotMoveFile, CannotOpenFile, CannotParseResponse,
     CannotRemoveFile, CannotWriteToFile, ClientCertificateRejected, ClientCertificateRequired,
-    Configuration, Cookie, CookieStorage, Credential, CredentialStorage, ProtectionSpace, DataLengthExceedsMaximum, DataNotAllowed, DNSLookupFailed, FileDoesNotExist,
+    Cache, CachedResponse, Configuration, Cookie, CookieStorage, Credential, CredentialStorage, ProtectionSpace, DataLengthExceedsMaximum, DataNotAllowed, DNSLookupFailed, FileDoesNotExist,
     FileIsDirectory, NetworkConnectionLost, NoPermissionsToReadFile, NotConnectedToInternet,
     RedirectToNonExistentLocation, RequestBodyStreamExhausted, ResourceUnavailable,
     SecureConnectionFailed, ServerCertificateHasBadDate, ServerCertificateHasUnknownRoot,

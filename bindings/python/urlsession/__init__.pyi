@@ -10,7 +10,8 @@ from ._urlsession import (BadServerResponse, BadURL, Cancelled, CannotCloseFile,
                           CannotDecodeRawData, CannotFindHost, CannotLoadFromNetwork,
                           CannotMoveFile, CannotOpenFile, CannotParseResponse, CannotRemoveFile,
                           CannotWriteToFile, ClientCertificateRejected,
-                          ClientCertificateRequired, Configuration, Cookie, CookieStorage,
+                          ClientCertificateRequired, Cache, CachedResponse, Configuration,
+                          Cookie, CookieStorage,
                           Credential, CredentialStorage, ProtectionSpace,
                           DataLengthExceedsMaximum,
                           DataNotAllowed, DNSLookupFailed, FileDoesNotExist, FileIsDirectory,
@@ -48,8 +49,12 @@ class Request:
     headers: Headers
     body: Optional[bytes]
     timeout: Optional[float]
+    # "use_protocol" | "reload_ignoring_local_cache" | "return_cache_data_else_load"
+    # | "return_cache_data_dont_load"
+    cache_policy: str
     def __init__(self, url: str, method: str = ..., headers: _HeadersLike = ...,
-                 body: _Body = ..., timeout: Optional[float] = ...) -> None: ...
+                 body: _Body = ..., timeout: Optional[float] = ...,
+                 cache_policy: str = ...) -> None: ...
 
 class Response:
     headers: Headers
@@ -117,6 +122,8 @@ class Delegate(Protocol):
     def did_write_data(self, task: Task, bytes_written: int, total_written: int,
                        total_expected: int) -> None: ...
     def did_finish_downloading_to(self, task: Task, path: str) -> None: ...
+    def will_cache_response(self, task: Task,
+                            cached_response: CachedResponse) -> Optional[CachedResponse]: ...
     def did_finish_collecting_metrics(self, task: Task, metrics: Dict[str, Any]) -> None: ...
     def did_complete(self, task: Task, error: Optional[URLError]) -> None: ...
     def did_become_invalid(self, session: "Session", error: Optional[URLError]) -> None: ...

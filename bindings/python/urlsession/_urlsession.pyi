@@ -86,6 +86,32 @@ class CookieStorage:
     def delete_cookie(self, cookie: Cookie) -> bool: ...
     def save(self) -> None: ...
 
+class CachedResponse:
+    @property
+    def data(self) -> bytes: ...
+    @property
+    def response(self) -> Any: ...  # urlsession.Response
+    @property
+    def storage_policy(self) -> str: ...  # "allowed" | "allowed_in_memory_only" | "not_allowed"
+    def __init__(self, response: Any, data: bytes, storage_policy: str = ...) -> None: ...
+
+class Cache:
+    def __init__(self, memory_capacity: int = ..., disk_capacity: int = ...,
+                 directory: Optional[Union[str, "os.PathLike[str]"]] = ...) -> None: ...
+    @classmethod
+    def shared(cls) -> "Cache": ...
+    @property
+    def memory_capacity(self) -> int: ...
+    @property
+    def disk_capacity(self) -> int: ...
+    @property
+    def current_memory_usage(self) -> int: ...
+    @property
+    def current_disk_usage(self) -> int: ...
+    def cached_response(self, request_or_url: Any) -> Optional[Tuple[bytes, Any]]: ...
+    def remove(self, request_or_url: Any) -> None: ...
+    def remove_all(self) -> None: ...
+
 class ProtectionSpace:
     host: str
     port: int
@@ -138,6 +164,10 @@ class Configuration:
     cookie_storage: Optional[CookieStorage]
     credential_storage: Optional[CredentialStorage]
     http_cookie_accept_policy: str  # "always" | "never" | "only_from_main_document_domain"
+    url_cache: Optional[Cache]
+    # "use_protocol" | "reload_ignoring_local_cache" | "return_cache_data_else_load"
+    # | "return_cache_data_dont_load"
+    request_cache_policy: str
     dns_servers: Optional[str]  # "192.0.2.53,[fd00::53]:5353"; None: /etc/resolv.conf
     dns_over_https_url: Optional[str]  # "https://dns.example/dns-query"; None: DNS servers
     nat64_prefix: Optional[str]  # "64:ff9b::/96"; None: discovered (RFC 7050)
@@ -162,9 +192,10 @@ class _Request:
     body: Optional[bytes]
     body_file: Optional[str]
     timeout: float
+    cache_policy: str
     def __init__(self, url: str, method: str = ..., headers: Sequence[Tuple[str, str]] = ...,
                  body: Optional[bytes] = ..., body_file: Optional[str] = ...,
-                 timeout: float = ...) -> None: ...
+                 timeout: float = ..., cache_policy: str = ...) -> None: ...
 
 class _Response:
     status: int

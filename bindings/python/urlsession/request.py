@@ -13,19 +13,26 @@ BodyLike = Union[bytes, bytearray, memoryview, str, None]
 
 
 class Request:
-    """An HTTP request: ``Request(url, method="GET", headers=None, body=None, timeout=None)``.
+    """An HTTP request: ``Request(url, method="GET", headers=None, body=None, timeout=None,
+    cache_policy="use_protocol")``.
 
     *url* is an absolute http:// or https:// URL; a URL the library refuses raises
     :class:`BadURL` or :class:`UnsupportedURL` here. *headers* is a mapping or a list of
     ``(name, value)`` pairs; *body* bytes (a str is sent as UTF-8); *timeout* the idle
     timeout in seconds for this request (None: the session's
-    ``timeout_interval_for_request``). Invalid methods or headers raise ValueError.
+    ``timeout_interval_for_request``). *cache_policy* says how the request uses the
+    session's :class:`Cache`: "use_protocol" (RFC 9111; the configuration's
+    ``request_cache_policy`` applies), "reload_ignoring_local_cache",
+    "return_cache_data_else_load" or "return_cache_data_dont_load" (fails with
+    :class:`ResourceUnavailable` when nothing is stored). Invalid methods, headers or
+    cache policies raise ValueError.
     """
 
-    __slots__ = ("url", "method", "headers", "body", "timeout")
+    __slots__ = ("url", "method", "headers", "body", "timeout", "cache_policy")
 
     def __init__(self, url: str, method: str = "GET", headers: HeadersLike = None,
-                 body: BodyLike = None, timeout: Optional[float] = None) -> None:
+                 body: BodyLike = None, timeout: Optional[float] = None,
+                 cache_policy: str = "use_protocol") -> None:
         self.url = url
         self.method = method
         self.headers = Headers(headers)
@@ -33,13 +40,15 @@ class Request:
             body = body.encode("utf-8")
         self.body = bytes(body) if body is not None else None
         self.timeout = timeout
+        self.cache_policy = cache_policy
         self._to_c()  # refuse a bad URL, method or header now rather than at task time
 
     def _to_c(self) -> _urlsession._Request:
         if self.timeout is not None and not self.timeout > 0:
             raise ValueError(f"timeout must be > 0 seconds, not {self.timeout!r}")
         return _urlsession._Request(self.url, self.method, self.headers.multi_items(),
-                                    self.body, timeout=float(self.timeout or 0.0))
+                                    self.body, timeout=float(self.timeout or 0.0),
+                                    cache_policy=self.cache_policy)
 
     @classmethod
     def _from_c(cls, c: _urlsession._Request) -> "Request":
@@ -49,6 +58,7 @@ class Request:
         request.headers = Headers(c.headers)
         request.body = c.body
         request.timeout = c.timeout or None
+        request.cache_policy = c.cache_policy
         return request
 
     def __repr__(self) -> str:

@@ -228,6 +228,13 @@ class Task(_urlsession.Task):
         if method is not None:
             method(self, location)
 
+    def _on_will_cache(self, cached: _urlsession.CachedResponse
+                       ) -> Optional[_urlsession.CachedResponse]:
+        method = self._delegate_method("will_cache_response")
+        if method is None:
+            return cached
+        return method(self, cached)
+
     def _on_complete(self, error: Optional[_urlsession.URLError]) -> None:
         self._error = error
         try:
