@@ -87,6 +87,11 @@ UrlSessionConfiguration *lus_configuration_from_options(lua_State *L, int index)
 /* Pushes a table of @configuration's values under the option names (interface_types
  * excepted: the C API cannot list them). */
 void lus_push_configuration(lua_State *L, const UrlSessionConfiguration *configuration);
+/* The names of UrlRequestCachePolicy's values, indexed by them, NULL-terminated. */
+extern const char *const lus_cache_policy_names[];
+/* The cache policy named by the string at @value, or a Lua error naming @what ("session
+ * option", "request field"). */
+UrlRequestCachePolicy lus_check_cache_policy(lua_State *L, int value, const char *what);
 
 /* The delegate table and dispatch (delegate.c). */
 const UrlSessionDelegate *lus_delegate(void);

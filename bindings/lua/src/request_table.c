@@ -2,7 +2,8 @@
  *
  *   { url = "...", method = "PUT", headers = { name = "value" | {"v1", "v2"} },
  *     body = "...", body_file = "path", timeout = seconds,
- *     allows_cellular_access = false, follow_redirects = false }
+ *     allows_cellular_access = false, follow_redirects = false,
+ *     cache_policy = "return_cache_data_else_load" }
  *
  * A URL the library refuses is an ordinary failure (nil, err with URL_ERROR_BAD_URL or
  * URL_ERROR_UNSUPPORTED_URL); a value of the wrong type is a programming error (raised). */
@@ -63,6 +64,7 @@ static const char *const request_fields[] = {"url",
                                              "timeout",
                                              "allows_cellular_access",
                                              "follow_redirects",
+                                             "cache_policy",
                                              NULL};
 
 static void check_fields(lua_State *L, int table)
@@ -126,6 +128,10 @@ static void read_request_table(lua_State *L, int table, UrlRequest *request, boo
             luaL_error(L, "request field 'follow_redirects' must be a boolean");
         *follow_redirects = lua_toboolean(L, -1);
     }
+    lua_pop(L, 1);
+    if (lua_getfield(L, table, "cache_policy") != LUA_TNIL)
+        url_request_set_cache_policy(request,
+                                     lus_check_cache_policy(L, lua_gettop(L), "request field"));
     lua_pop(L, 1);
 }
 

@@ -315,6 +315,88 @@ static void set_cookie_file(lua_State *L, int value, UrlSessionConfiguration *co
     url_cookie_storage_unref(storage);
 }
 
+const char *const lus_cache_policy_names[] = {"use_protocol", "reload_ignoring_local_cache",
+                                              "return_cache_data_else_load",
+                                              "return_cache_data_dont_load", NULL};
+
+/* The UrlRequestCachePolicy named by the string at @value; a Lua error naming @what
+ * otherwise. Used for the session option and for request options (request_table.c). */
+UrlRequestCachePolicy lus_check_cache_policy(lua_State *L, int value, const char *what)
+{
+    if (lua_type(L, value) != LUA_TSTRING)
+        luaL_error(L, "%s 'cache_policy' must be a string, not %s", what, luaL_typename(L, value));
+    const char *name = lua_tostring(L, value);
+    for (int i = 0; lus_cache_policy_names[i]; i++)
+        if (strcmp(name, lus_cache_policy_names[i]) == 0)
+            return (UrlRequestCachePolicy)i;
+    return (UrlRequestCachePolicy)luaL_error(
+        L,
+        "%s 'cache_policy' must be \"use_protocol\", \"reload_ignoring_local_cache\", "
+        "\"return_cache_data_else_load\" or \"return_cache_data_dont_load\", not \"%s\"",
+        what, name);
+}
+
+static void set_cache_policy(lua_State *L, int value, UrlSessionConfiguration *configuration)
+{
+    url_session_configuration_set_request_cache_policy(
+        configuration, lus_check_cache_policy(L, value, "session option"));
+}
+
+/* A non-negative integer field of the cache table at @index, @fallback when absent. */
+static size_t cache_size_field(lua_State *L, int index, const char *name, size_t fallback)
+{
+    lua_getfield(L, index, name);
+    size_t size = fallback;
+    if (!lua_isnil(L, -1)) {
+        int is_integer = 0;
+        lua_Integer number = lua_tointegerx(L, -1, &is_integer);
+        if (lua_type(L, -1) != LUA_TNUMBER || !is_integer || number < 0)
+            luaL_error(L, "session option 'cache': '%s' must be an integer >= 0", name);
+        size = (size_t)number;
+    }
+    lua_pop(L, 1);
+    return size;
+}
+
+/* cache = false: nothing cached. cache = {memory = N, disk = N, directory = path}: a cache
+ * of the session's own (memory 4 MiB unless given; disk only with a directory). */
+static void set_cache(lua_State *L, int value, UrlSessionConfiguration *configuration)
+{
+    if (lua_isboolean(L, value)) {
+        if (lua_toboolean(L, value))
+            luaL_error(L, "session option 'cache' can be false or a table {memory = bytes, "
+                          "disk = bytes, directory = path}, not true");
+        url_session_configuration_set_url_cache(configuration, NULL);
+        return;
+    }
+    if (!lua_istable(L, value))
+        luaL_error(L, "session option 'cache' must be false or a table, not %s",
+                   luaL_typename(L, value));
+    lua_pushnil(L);
+    while (lua_next(L, value)) {
+        const char *key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+        if (!key || (strcmp(key, "memory") != 0 && strcmp(key, "disk") != 0 &&
+                     strcmp(key, "directory") != 0))
+            luaL_error(L, "session option 'cache': unknown field '%s' (memory, disk, directory)",
+                       key ? key : luaL_typename(L, -2));
+        lua_pop(L, 1);
+    }
+    size_t memory = cache_size_field(L, value, "memory", 4 * 1024 * 1024);
+    size_t disk = cache_size_field(L, value, "disk", 0);
+    lua_getfield(L, value, "directory");
+    const char *directory = lua_isnil(L, -1) ? NULL : check_string(L, -1, "cache.directory");
+    UrlError *error = NULL;
+    UrlCache *cache = url_cache_new(memory, disk, directory, &error);
+    if (!cache) {
+        lua_pushstring(L, url_error_get_message(error));
+        url_error_unref(error);
+        luaL_error(L, "session option 'cache': %s", lua_tostring(L, -1));
+    }
+    lua_pop(L, 1);
+    url_session_configuration_set_url_cache(configuration, cache);
+    url_cache_unref(cache);
+}
+
 /* A string field of the credential table at @index (NULL when absent and optional). */
 static const char *credential_field(lua_State *L, int index, const char *name, bool required)
 {
@@ -440,6 +522,8 @@ static const struct {
     {"cookie_accept_policy", set_cookie_policy},
     {"cookies", set_cookies},
     {"cookie_file", set_cookie_file},
+    {"cache", set_cache},
+    {"cache_policy", set_cache_policy},
     {"credentials", set_credentials},
     {"dns_servers", set_dns_servers},
     {"nat64_prefix", set_nat64_prefix},
@@ -568,6 +652,19 @@ void lus_push_configuration(lua_State *L, const UrlSessionConfiguration *c)
     set_text_field(L, "cookie_accept_policy",
                    cookie_policy_names[url_session_configuration_get_http_cookie_accept_policy(c)]);
     set_boolean_field(L, "cookies", url_session_configuration_get_cookie_storage(c) != NULL);
+    UrlCache *cache = url_session_configuration_get_url_cache(c);
+    if (cache) {
+        lua_createtable(L, 0, 2);
+        lua_pushinteger(L, (lua_Integer)url_cache_get_memory_capacity(cache));
+        lua_setfield(L, -2, "memory");
+        lua_pushinteger(L, (lua_Integer)url_cache_get_disk_capacity(cache));
+        lua_setfield(L, -2, "disk");
+    } else {
+        lua_pushboolean(L, false);
+    }
+    lua_setfield(L, -2, "cache");
+    set_text_field(L, "cache_policy",
+                   lus_cache_policy_names[url_session_configuration_get_request_cache_policy(c)]);
     UrlCredentialStorage *credentials = url_session_configuration_get_credential_storage(c);
     lua_pushinteger(L,
                     credentials ? (lua_Integer)url_credential_storage_get_count(credentials) : 0);
