@@ -9,6 +9,8 @@
 #include <glib.h>
 #include <libpsl.h>
 
+#include "http/url.h"
+
 /* ---- dates (§5.1.1) ------------------------------------------------------------------ */
 
 static bool is_delimiter(char c)
@@ -189,10 +191,9 @@ static void cookie_free(UrlCookie *cookie)
 
 bool url__cookie_split_url(const char *url, char **host, char **path, bool *secure)
 {
-    CURLU *parsed = curl_url();
+    CURLU *parsed = url__url_parse(url, 0);
     char *h = NULL, *p = NULL, *scheme = NULL;
-    bool ok = curl_url_set(parsed, CURLUPART_URL, url, 0) == CURLUE_OK &&
-              curl_url_get(parsed, CURLUPART_HOST, &h, 0) == CURLUE_OK &&
+    bool ok = parsed && curl_url_get(parsed, CURLUPART_HOST, &h, 0) == CURLUE_OK &&
               curl_url_get(parsed, CURLUPART_PATH, &p, 0) == CURLUE_OK &&
               curl_url_get(parsed, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK;
     if (ok) {
@@ -205,7 +206,6 @@ bool url__cookie_split_url(const char *url, char **host, char **path, bool *secu
     curl_free(h);
     curl_free(p);
     curl_free(scheme);
-    curl_url_cleanup(parsed);
     return ok;
 }
 

@@ -11,6 +11,7 @@
 #include <curl/curl.h>
 #include <glib.h>
 
+#include "http/url.h"
 #include "session/error.h"
 
 static const char *const proxy_schemes[] = {"http", "https", "socks5", "socks5h"};
@@ -156,16 +157,13 @@ static const char *environment(const char *lower, const char *upper)
 
 char *url__proxy_for_url(const UrlProxySettings *settings, const char *url)
 {
-    CURLU *parsed = curl_url();
+    CURLU *parsed = url__url_parse(url, 0);
     char *scheme = NULL, *host = NULL;
-    if (curl_url_set(parsed, CURLUPART_URL, url, 0) != CURLUE_OK ||
-        curl_url_get(parsed, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+    if (parsed == NULL || curl_url_get(parsed, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
         curl_url_get(parsed, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
         curl_free(scheme);
-        curl_url_cleanup(parsed);
         return NULL;
     }
-    curl_url_cleanup(parsed);
     bool https = g_ascii_strcasecmp(scheme, "https") == 0;
     curl_free(scheme);
 

@@ -119,6 +119,68 @@ static void url_report_curl_failure(const char *url, CURLUcode rc, UrlError **er
     g_free(scheme);
 }
 
+/* The last URL each thread parsed, per flag set. A task's hop asks for the parts of the
+ * same URL several times (path, proxy, resolve, cookies, auth) and an application often
+ * asks for the same URL again; curl_url_set() costs thousands of instructions, a
+ * comparison a few dozen. */
+typedef struct {
+    char *url;
+    CURLU *handle;
+    CURLUcode code;
+    char *normalized; /* url__url_normalize's answer, once computed */
+} ParseSlot;
+
+typedef struct {
+    ParseSlot slots[2]; /* flags 0, CURLU_NON_SUPPORT_SCHEME */
+} ParseCache;
+
+static void parse_slot_clear(ParseSlot *slot)
+{
+    g_free(slot->url);
+    curl_url_cleanup(slot->handle);
+    g_free(slot->normalized);
+    memset(slot, 0, sizeof *slot);
+}
+
+static void parse_cache_free(gpointer data)
+{
+    ParseCache *cache = data;
+    for (size_t i = 0; i < G_N_ELEMENTS(cache->slots); i++)
+        parse_slot_clear(&cache->slots[i]);
+    g_free(cache);
+}
+
+static GPrivate parse_cache_key = G_PRIVATE_INIT(parse_cache_free);
+
+static ParseSlot *parse_slot(const char *url, unsigned flags)
+{
+    ParseCache *cache = g_private_get(&parse_cache_key);
+    if (cache == NULL) {
+        cache = g_new0(ParseCache, 1);
+        g_private_set(&parse_cache_key, cache);
+    }
+    ParseSlot *slot = &cache->slots[flags == 0 ? 0 : 1];
+    if (slot->url && strcmp(slot->url, url) == 0)
+        return slot;
+    parse_slot_clear(slot);
+    /* A fresh handle each time: curl_url_set on a used one would resolve a relative
+     * reference against the previous URL. */
+    slot->handle = curl_url();
+    slot->code =
+        slot->handle ? curl_url_set(slot->handle, CURLUPART_URL, url, flags) : CURLUE_OUT_OF_MEMORY;
+    slot->url = g_strdup(url);
+    return slot;
+}
+
+CURLU *url__url_parse(const char *url, unsigned flags)
+{
+    g_return_val_if_fail(flags == 0 || flags == CURLU_NON_SUPPORT_SCHEME, NULL);
+    if (url == NULL)
+        return NULL;
+    ParseSlot *slot = parse_slot(url, flags);
+    return slot->code == CURLUE_OK ? slot->handle : NULL;
+}
+
 char *url__url_normalize(const char *url, UrlError **error)
 {
     if (url == NULL) {
@@ -128,18 +190,20 @@ char *url__url_normalize(const char *url, UrlError **error)
     if (!url_check_characters(url, "bad URL", false, error))
         return NULL;
 
-    CURLU *handle = curl_url();
-    if (handle == NULL) {
+    ParseSlot *slot = parse_slot(url, CURLU_NON_SUPPORT_SCHEME);
+    if (slot->normalized)
+        return g_strdup(slot->normalized);
+    if (slot->code == CURLUE_OUT_OF_MEMORY) {
         url__error_set(error, URL_ERROR_UNKNOWN, "out of memory parsing a URL");
         return NULL;
     }
-    char *result = NULL;
-    CURLUcode rc = curl_url_set(handle, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME);
-    if (rc != CURLUE_OK)
-        url_report_curl_failure(url, rc, error);
-    else
-        result = url_finish(handle, url, error);
-    curl_url_cleanup(handle);
+    if (slot->code != CURLUE_OK) {
+        url_report_curl_failure(url, slot->code, error);
+        return NULL;
+    }
+    char *result = url_finish(slot->handle, url, error);
+    if (result)
+        slot->normalized = g_strdup(result);
     return result;
 }
 
@@ -242,15 +306,10 @@ typedef struct {
 static bool url_origin_parse(const char *url, UrlOrigin *origin)
 {
     memset(origin, 0, sizeof *origin);
-    CURLU *handle = curl_url();
-    if (handle == NULL)
-        return false;
-    bool ok = curl_url_set(handle, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK &&
-              curl_url_get(handle, CURLUPART_SCHEME, &origin->scheme, 0) == CURLUE_OK &&
-              curl_url_get(handle, CURLUPART_HOST, &origin->host, 0) == CURLUE_OK &&
-              curl_url_get(handle, CURLUPART_PORT, &origin->port, CURLU_DEFAULT_PORT) == CURLUE_OK;
-    curl_url_cleanup(handle);
-    return ok;
+    CURLU *handle = url__url_parse(url, CURLU_NON_SUPPORT_SCHEME);
+    return handle && curl_url_get(handle, CURLUPART_SCHEME, &origin->scheme, 0) == CURLUE_OK &&
+           curl_url_get(handle, CURLUPART_HOST, &origin->host, 0) == CURLUE_OK &&
+           curl_url_get(handle, CURLUPART_PORT, &origin->port, CURLU_DEFAULT_PORT) == CURLUE_OK;
 }
 
 static void url_origin_clear(UrlOrigin *origin)
@@ -290,13 +349,10 @@ char *url__url_last_path_segment(const char *url)
 {
     if (url == NULL)
         return NULL;
-    CURLU *handle = curl_url();
-    if (handle == NULL)
-        return NULL;
+    CURLU *handle = url__url_parse(url, CURLU_NON_SUPPORT_SCHEME);
     char *path = NULL;
     char *segment = NULL;
-    if (curl_url_set(handle, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK ||
-        curl_url_get(handle, CURLUPART_PATH, &path, 0) != CURLUE_OK)
+    if (handle == NULL || curl_url_get(handle, CURLUPART_PATH, &path, 0) != CURLUE_OK)
         goto out;
 
     /* Split before decoding, so that an encoded "%2F" stays inside its segment. */
@@ -316,6 +372,5 @@ char *url__url_last_path_segment(const char *url)
     g_free(raw);
 out:
     curl_free(path);
-    curl_url_cleanup(handle);
     return segment;
 }

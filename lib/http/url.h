@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 
+#include <curl/curl.h>
 #include <urlsession/error.h>
 
 /* Parses @url with curl_url(); only absolute http and https URLs with a host are
@@ -11,6 +12,12 @@
  * URL_ERROR_BAD_URL with curl's reason ("bad URL "x": Port number was not a decimal
  * number between 0 and 65535"), URL_ERROR_UNSUPPORTED_URL for other schemes. */
 char *url__url_normalize(const char *url, UrlError **error);
+
+/* @url parsed by curl_url_set() with @flags (0 or CURLU_NON_SUPPORT_SCHEME), or NULL
+ * when curl refuses it. The handle is borrowed from a per-thread cache of the last URL
+ * parsed: read it with curl_url_get() at once, never change it, and do not keep it
+ * across another url__url_* call. */
+CURLU *url__url_parse(const char *url, unsigned flags);
 
 /* Resolves a Location value against @base (relative references, RFC 3986 §5), then
  * normalises it as above. */

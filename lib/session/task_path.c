@@ -16,6 +16,8 @@
 #include "path/path.h"
 #include "mptcp/mptcp_socket.h"
 #include "mptcp/subflow_policy.h"
+#include "net/network_change.h"
+#include "http/url.h"
 #include "session/error.h"
 #include "session/metrics.h"
 #include "session/request.h"
@@ -61,17 +63,15 @@ static UrlPath *current_path(UrlSessionTask *task)
 /* Loopback needs no network: the library's own tests, local services. */
 static bool is_loopback_url(const char *url)
 {
-    CURLU *parsed = curl_url();
+    CURLU *parsed = url__url_parse(url, 0);
     char *host = NULL;
     bool loopback = false;
-    if (curl_url_set(parsed, CURLUPART_URL, url, 0) == CURLUE_OK &&
-        curl_url_get(parsed, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
+    if (parsed && curl_url_get(parsed, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
         loopback = g_ascii_strcasecmp(host, "localhost") == 0 ||
                    g_str_has_suffix(host, ".localhost") || g_str_has_prefix(host, "127.") ||
                    strcmp(host, "[::1]") == 0;
     }
     curl_free(host);
-    curl_url_cleanup(parsed);
     return loopback;
 }
 
@@ -228,11 +228,42 @@ void url__task_path_fill_spec(UrlSessionTask *task, UrlTransferSpec *spec)
     spec->interface = state->interface[0] ? state->interface : NULL;
 }
 
-static void annotate_interface(UrlTransactionMetrics *transaction, const char *name,
+/* What the environment and sysfs say about @link. Every transfer's metrics name their
+ * interface, and reading sysfs costs more than a small request: the last answer is kept
+ * (network thread only) until the links change or the environment says otherwise. */
+static UrlInterfaceOverride classify_link(const UrlLink *link)
+{
+    static struct {
+        bool valid;
+        int index;
+        char name[IF_NAMESIZE];
+        uint64_t generation;
+        char *environment;
+        UrlInterfaceOverride facts;
+    } last;
+    const char *environment = g_getenv("URLSESSION_INTERFACE_TYPES");
+    uint64_t generation = url__network_generation();
+    if (last.valid && last.index == link->index && strcmp(last.name, link->name) == 0 &&
+        last.generation == generation && g_strcmp0(last.environment, environment) == 0)
+        return last.facts;
+    last.facts = url__interface_classify(link->name, NULL, "/sys/class/net");
+    last.index = link->index;
+    g_strlcpy(last.name, link->name, sizeof last.name);
+    last.generation = generation;
+    g_free(last.environment);
+    last.environment = g_strdup(environment);
+    last.valid = true;
+    return last.facts;
+}
+
+static void annotate_interface(UrlTransactionMetrics *transaction, const UrlLink *link,
                                UrlSessionTask *task)
 {
-    UrlInterfaceOverride facts = url__interface_classify(
-        name, task->session->configuration->interface_types, "/sys/class/net");
+    GHashTable *configured = task->session->configuration->interface_types;
+    const char *name = link->name;
+    UrlInterfaceOverride facts = configured && g_hash_table_contains(configured, name)
+                                     ? url__interface_classify(name, configured, "/sys/class/net")
+                                     : classify_link(link);
     url__transaction_metrics_set_interface(transaction, name, facts.type, facts.expensive,
                                            facts.constrained);
 }
@@ -250,7 +281,7 @@ void url__task_path_annotate(UrlSessionTask *task, UrlTransfer *transfer)
     const UrlLinkState *links = url__path_links();
     const UrlLink *link = local ? url__link_state_find_address(links, local) : NULL;
     if (link)
-        annotate_interface(transaction, link->name, task);
+        annotate_interface(transaction, link, task);
     int fd = url__transfer_get_socket(transfer);
     if (fd < 0 || !url__transfer_wants_mptcp(transfer))
         return;

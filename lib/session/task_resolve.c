@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "http/network_thread.h"
+#include "http/url.h"
 #include "net/destination.h"
 #include "net/network_change.h"
 #include "net/socket_factory.h"
@@ -27,10 +28,9 @@ struct UrlTaskResolve {
 
 static bool host_and_port(const char *url, char **host, int *port)
 {
-    CURLU *parsed = curl_url();
+    CURLU *parsed = url__url_parse(url, 0);
     char *h = NULL, *p = NULL;
-    bool ok = curl_url_set(parsed, CURLUPART_URL, url, 0) == CURLUE_OK &&
-              curl_url_get(parsed, CURLUPART_HOST, &h, 0) == CURLUE_OK &&
+    bool ok = parsed && curl_url_get(parsed, CURLUPART_HOST, &h, 0) == CURLUE_OK &&
               curl_url_get(parsed, CURLUPART_PORT, &p, CURLU_DEFAULT_PORT) == CURLUE_OK;
     if (ok) {
         size_t length = strlen(h);
@@ -43,7 +43,6 @@ static bool host_and_port(const char *url, char **host, int *port)
     }
     curl_free(h);
     curl_free(p);
-    curl_url_cleanup(parsed);
     return ok;
 }
 
