@@ -23,6 +23,7 @@
 #include "session/error.h"
 
 #define MAX_PREFIXES 4
+#define MAX_MEMOS    32
 
 typedef enum { PREFIX_UNKNOWN, PREFIX_DISCOVERING, PREFIX_KNOWN, PREFIX_NONE } PrefixState;
 
@@ -37,7 +38,21 @@ struct UrlDestinations {
     UrlResolveQuery *discovery;
     GList *waiting_for_prefix; /* UrlDestinationLookup */
     GList *lookups;            /* every live lookup */
+    GHashTable *memos;         /* "host port" -> PlanMemo */
 };
+
+/* The plan last made for a host: the same answers, policy, prefix and preferred family on
+ * the same network give the same plan, and making it costs a UDP socket per address
+ * (url__address_route_source). */
+typedef struct {
+    GArray *answers; /* UrlAddress */
+    UrlAddressFamily policy;
+    int preferred;
+    bool prefix_known;
+    UrlNat64Prefix prefix;
+    uint64_t generation;
+    UrlDestinationPlan plan;
+} PlanMemo;
 
 struct UrlDestinationLookup {
     UrlDestinations *owner;
@@ -100,10 +115,85 @@ static bool family_allowed(UrlAddressFamily policy, int family)
 }
 
 /* The answers are in; the prefix is known or known to be absent. */
+static void plan_memo_free(gpointer data)
+{
+    PlanMemo *memo = data;
+    g_array_free(memo->answers, TRUE);
+    g_free(memo->plan.addresses);
+    g_free(memo);
+}
+
+static char *memo_key(const UrlDestinationLookup *lookup)
+{
+    return g_strdup_printf("%s %d", lookup->host, lookup->port);
+}
+
+static bool same_answers(const GArray *a, const GArray *b)
+{
+    return a->len == b->len && memcmp(a->data, b->data, a->len * sizeof(UrlAddress)) == 0;
+}
+
+static UrlDestinationPlan *plan_copy(const UrlDestinationPlan *from)
+{
+    UrlDestinationPlan *plan = g_new(UrlDestinationPlan, 1);
+    *plan = *from;
+    plan->addresses = g_memdup2(from->addresses, from->count * sizeof(UrlAddress));
+    return plan;
+}
+
+static UrlDestinationPlan *memo_find(UrlDestinationLookup *lookup, int preferred,
+                                     uint64_t generation)
+{
+    UrlDestinations *owner = lookup->owner;
+    g_autofree char *key = memo_key(lookup);
+    PlanMemo *memo = owner->memos ? g_hash_table_lookup(owner->memos, key) : NULL;
+    bool prefix_known = owner->prefix_state == PREFIX_KNOWN;
+    if (memo == NULL || memo->generation != generation || memo->policy != lookup->policy ||
+        memo->preferred != preferred || memo->prefix_known != prefix_known ||
+        (prefix_known && memcmp(&memo->prefix, &owner->prefix, sizeof owner->prefix) != 0) ||
+        !same_answers(memo->answers, lookup->answers))
+        return NULL;
+    return plan_copy(&memo->plan);
+}
+
+static void memo_store(UrlDestinationLookup *lookup, int preferred, const UrlDestinationPlan *plan)
+{
+    UrlDestinations *owner = lookup->owner;
+    if (owner->memos == NULL)
+        owner->memos = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, plan_memo_free);
+    if (g_hash_table_size(owner->memos) >= MAX_MEMOS)
+        g_hash_table_remove_all(owner->memos);
+    PlanMemo *memo = g_new0(PlanMemo, 1);
+    memo->answers = g_array_copy(lookup->answers);
+    memo->policy = lookup->policy;
+    memo->preferred = preferred;
+    memo->prefix_known = owner->prefix_state == PREFIX_KNOWN;
+    memo->prefix = owner->prefix;
+    memo->generation = plan->generation;
+    memo->plan = *plan;
+    memo->plan.addresses = g_memdup2(plan->addresses, plan->count * sizeof(UrlAddress));
+    g_hash_table_replace(owner->memos, memo_key(lookup), memo);
+}
+
+static void lookup_deliver(UrlDestinationLookup *lookup, UrlDestinationPlan *plan)
+{
+    UrlDestinationFunc func = lookup->func;
+    void *data = lookup->data;
+    lookup_free(lookup);
+    func(plan, NULL, data);
+}
+
 static void lookup_complete(UrlDestinationLookup *lookup)
 {
     UrlDestinations *owner = lookup->owner;
-    uint64_t generation = url__network_generation();
+    uint64_t generation = url__network_generation_now();
+    int preferred = url__happy_eyeballs_preferred_family(owner->winners, lookup->host, lookup->port,
+                                                         generation);
+    UrlDestinationPlan *known = memo_find(lookup, preferred, generation);
+    if (known) {
+        lookup_deliver(lookup, known);
+        return;
+    }
     GArray *natives = g_array_new(FALSE, FALSE, sizeof(UrlAddress));
     GArray *synthesized = g_array_new(FALSE, FALSE, sizeof(UrlAddress));
     bool has_prefix = owner->prefix_state == PREFIX_KNOWN;
@@ -120,8 +210,6 @@ static void lookup_complete(UrlDestinationLookup *lookup)
         if (family_allowed(lookup->policy, address->family))
             g_array_append_val(natives, *address);
     }
-    int preferred = url__happy_eyeballs_preferred_family(owner->winners, lookup->host, lookup->port,
-                                                         generation);
     size_t routed = url__address_order((UrlAddress *)natives->data, natives->len, preferred);
     /* Synthesized addresses come last (RFC 8305 §7.2) and only if they have a route. */
     size_t synthesized_routed = 0;
@@ -157,10 +245,8 @@ static void lookup_complete(UrlDestinationLookup *lookup)
     plan->prefix = owner->prefix;
     plan->generation = generation;
     g_array_free(natives, TRUE);
-    UrlDestinationFunc func = lookup->func;
-    void *data = lookup->data;
-    lookup_free(lookup);
-    func(plan, NULL, data);
+    memo_store(lookup, preferred, plan);
+    lookup_deliver(lookup, plan);
 }
 
 /* ---- the NAT64 prefix ------------------------------------------------------------------ */
@@ -364,6 +450,8 @@ void url__destinations_free(UrlDestinations *self)
     url__resolver_cancel(self->discovery);
     url__resolver_free(self->resolver);
     url__happy_eyeballs_free(self->winners);
+    if (self->memos)
+        g_hash_table_destroy(self->memos);
     g_free(self);
 }
 

@@ -19,6 +19,7 @@
 
 static uint64_t generation = 1; /* atomic */
 static gsize watching;
+static int netlink_fd = -1; /* read on the network thread only */
 
 static gboolean on_netlink(gint fd, GIOCondition condition, gpointer data)
 {
@@ -76,6 +77,7 @@ static void start_watching(void)
         close(fd);
         return;
     }
+    netlink_fd = fd;
     GSource *source = g_unix_fd_source_new(fd, G_IO_IN);
     g_source_set_callback(source, G_SOURCE_FUNC(on_netlink), NULL, NULL);
     g_source_set_name(source, "urlsession rtnetlink");
@@ -89,6 +91,16 @@ uint64_t url__network_generation(void)
         start_watching();
         g_once_init_leave(&watching, 1);
     }
+    return __atomic_load_n(&generation, __ATOMIC_RELAXED);
+}
+
+uint64_t url__network_generation_now(void)
+{
+    uint64_t current = url__network_generation();
+    if (netlink_fd < 0)
+        return current;
+    /* A change the kernel already announced but the main loop has not read yet. */
+    on_netlink(netlink_fd, G_IO_IN, NULL);
     return __atomic_load_n(&generation, __ATOMIC_RELAXED);
 }
 

@@ -10,6 +10,11 @@
  * Until the path monitor exists this is the whole of the library's view of a change. */
 uint64_t url__network_generation(void);
 
+/* The same, after reading the change messages already queued on the rtnetlink socket:
+ * for a cache that must not outlive a change made just before (one recv() more).
+ * Network thread only. */
+uint64_t url__network_generation_now(void);
+
 /* Moves the generation on by hand (tests, and an application telling us). Any thread. */
 void url__network_changed(void);
 
