@@ -15,8 +15,23 @@ typedef struct {
 struct UrlJobSource {
     GSource source;
     GMutex lock;
-    GQueue jobs; /* of UrlJob*, guarded by lock */
+    GQueue jobs;  /* of UrlJob*, guarded by lock */
+    gint pending; /* atomic; set with the first job, cleared when the jobs are taken */
+    GMainContext *context;
 };
+
+/* prepare and check read a flag: g_source_set_ready_time() would write the context's
+ * wakeup eventfd on every change, clearing included. */
+static gboolean job_source_prepare(GSource *source, gint *timeout)
+{
+    *timeout = -1;
+    return g_atomic_int_get(&((UrlJobSource *)source)->pending);
+}
+
+static gboolean job_source_check(GSource *source)
+{
+    return g_atomic_int_get(&((UrlJobSource *)source)->pending);
+}
 
 static gboolean job_source_dispatch(GSource *source, GSourceFunc callback, gpointer user_data)
 {
@@ -38,9 +53,12 @@ static void job_source_finalize(GSource *source)
     while ((job = g_queue_pop_head(&self->jobs)))
         job_free(job);
     g_mutex_clear(&self->lock);
+    g_main_context_unref(self->context);
 }
 
 static GSourceFuncs job_source_funcs = {
+    .prepare = job_source_prepare,
+    .check = job_source_check,
     .dispatch = job_source_dispatch,
     .finalize = job_source_finalize,
 };
@@ -52,6 +70,7 @@ UrlJobSource *url__job_source_new(GMainContext *context, const char *name)
     g_queue_init(&self->jobs);
     g_source_set_name(&self->source, name);
     g_source_set_can_recurse(&self->source, FALSE);
+    self->context = g_main_context_ref(context);
     g_source_attach(&self->source, context);
     return self;
 }
@@ -65,11 +84,12 @@ void url__job_source_push(UrlJobSource *self, UrlJobFunc func, void *data, GDest
     g_mutex_lock(&self->lock);
     g_queue_push_tail(&self->jobs, job);
     gboolean first = self->jobs.length == 1;
-    g_mutex_unlock(&self->lock);
-    /* Setting the ready time wakes the owning context (g_source_set_ready_time is
-     * thread-safe and calls g_main_context_wakeup). */
     if (first)
-        g_source_set_ready_time(&self->source, 0);
+        g_atomic_int_set(&self->pending, 1);
+    g_mutex_unlock(&self->lock);
+    /* The context may be asleep in poll, on another thread: wake it once per batch. */
+    if (first)
+        g_main_context_wakeup(self->context);
 }
 
 size_t url__job_source_run_pending(UrlJobSource *self)
@@ -78,7 +98,7 @@ size_t url__job_source_run_pending(UrlJobSource *self)
     g_mutex_lock(&self->lock);
     batch = self->jobs;
     g_queue_init(&self->jobs);
-    g_source_set_ready_time(&self->source, -1);
+    g_atomic_int_set(&self->pending, 0);
     g_mutex_unlock(&self->lock);
 
     size_t count = 0;

@@ -1,8 +1,10 @@
 /* multi_driver.c — one libcurl multi handle on the network thread's GMainContext.
  *
  * A single GSource per multi carries every socket curl asks us to watch (as unix-fd tags)
- * and curl's timer (as the source's ready time), so one dispatch serves both and
- * socket_action is never called from inside curl's own callbacks. */
+ * and curl's timer (a deadline its prepare and check read), so one dispatch serves both
+ * and socket_action is never called from inside curl's own callbacks. curl moves its
+ * timer several times per request: a deadline field costs a store where
+ * g_source_set_ready_time() would cost an eventfd write each time. */
 #include "http/multi_driver.h"
 
 #include <stdbool.h>
@@ -10,6 +12,15 @@
 #include <glib-unix.h>
 
 #include "http/network_thread.h"
+#include "http/timer.h"
+
+/* Easy handles kept for the session's next transfers: curl_easy_init and curl_easy_cleanup
+ * (with the receive buffer's mmap and page faults) cost more than a small request over a
+ * reused connection. As many as an application usually has in flight are kept while it is
+ * busy; each holds its receive buffer, so a session quiet for a while keeps only a few. */
+#define SPARE_EASY_HANDLES 64
+#define SPARE_EASY_IDLE    4
+#define SPARE_TRIM_SECONDS 2.0
 
 struct UrlMultiDriver {
     GSource source;
@@ -17,7 +28,11 @@ struct UrlMultiDriver {
     GHashTable *watches; /* curl_socket_t -> tag from g_source_add_unix_fd */
     UrlMultiDoneFunc done;
     void *done_data;
-    gboolean timer_due;
+    gint64 deadline; /* curl's timer, g_source_get_time() scale; -1: none */
+    CURL *spare[SPARE_EASY_HANDLES];
+    int spare_count;
+    UrlTimer *trim_timer; /* armed while more than SPARE_EASY_IDLE are kept */
+    gint64 last_take;     /* monotonic time of the last url__multi_driver_take_easy */
 };
 
 static GIOCondition condition_for(int what)
@@ -57,12 +72,19 @@ static int on_socket(CURL *easy, curl_socket_t fd, int what, void *userp, void *
 static int on_timer(CURLM *multi, long timeout_ms, void *userp)
 {
     UrlMultiDriver *self = userp;
-    if (timeout_ms < 0)
-        g_source_set_ready_time(&self->source, -1);
-    else
-        g_source_set_ready_time(&self->source,
-                                g_source_get_time(&self->source) + (gint64)timeout_ms * 1000);
+    /* Always on the network thread (curl runs there): the loop reads it before sleeping. */
+    self->deadline = timeout_ms < 0 ? -1 : g_get_monotonic_time() + (gint64)timeout_ms * 1000;
     return 0;
+}
+
+static gboolean driver_prepare(GSource *source, gint *timeout)
+{
+    return url__deadline_prepare(source, ((UrlMultiDriver *)source)->deadline, timeout);
+}
+
+static gboolean driver_check(GSource *source)
+{
+    return url__deadline_passed(source, ((UrlMultiDriver *)source)->deadline);
 }
 
 static void read_messages(UrlMultiDriver *self)
@@ -79,9 +101,8 @@ static gboolean driver_dispatch(GSource *source, GSourceFunc callback, gpointer 
 {
     UrlMultiDriver *self = (UrlMultiDriver *)source;
     int running;
-    gint64 ready = g_source_get_ready_time(source);
-    if (ready >= 0 && ready <= g_source_get_time(source)) {
-        g_source_set_ready_time(source, -1);
+    if (self->deadline >= 0 && self->deadline <= g_source_get_time(source)) {
+        self->deadline = -1;
         curl_multi_socket_action(self->multi, CURL_SOCKET_TIMEOUT, 0, &running);
     }
     /* Collect ready fds first: socket_action may add or remove watches. */
@@ -134,6 +155,8 @@ static void driver_finalize(GSource *source)
 }
 
 static GSourceFuncs driver_funcs = {
+    .prepare = driver_prepare,
+    .check = driver_check,
     .dispatch = driver_dispatch,
     .finalize = driver_finalize,
 };
@@ -143,9 +166,15 @@ UrlMultiDriver *url__multi_driver_new(long max_connections_per_host, UrlMultiDon
 {
     UrlMultiDriver *self = (UrlMultiDriver *)g_source_new(&driver_funcs, sizeof(UrlMultiDriver));
     g_source_set_name(&self->source, "urlsession curl multi");
+    /* GLib blocks a source that cannot recurse while it dispatches by taking its fds out
+     * of the poll set and back, and each change writes the context's wakeup eventfd: two
+     * system calls per dispatch. Nothing iterates the network context from inside a
+     * dispatch, so there is no recursion to guard against. */
+    g_source_set_can_recurse(&self->source, TRUE);
     self->watches = g_hash_table_new(NULL, NULL);
     self->done = done;
     self->done_data = done_data;
+    self->deadline = -1;
     self->multi = curl_multi_init();
     curl_multi_setopt(self->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
     curl_multi_setopt(self->multi, CURLMOPT_SOCKETDATA, self);
@@ -161,6 +190,9 @@ void url__multi_driver_free(UrlMultiDriver *self)
 {
     if (self == NULL)
         return;
+    url__timer_free(self->trim_timer);
+    while (self->spare_count > 0)
+        curl_easy_cleanup(self->spare[--self->spare_count]);
     /* curl_multi_cleanup closes the pool's sockets through on_socket, which needs the
      * source alive; destroy it afterwards. */
     curl_multi_cleanup(self->multi);
@@ -181,5 +213,46 @@ void url__multi_driver_remove(UrlMultiDriver *self, CURL *easy)
 
 void url__multi_driver_kick(UrlMultiDriver *self)
 {
-    g_source_set_ready_time(&self->source, 0);
+    self->deadline = 0;
+}
+
+CURL *url__multi_driver_take_easy(UrlMultiDriver *self)
+{
+    self->last_take = g_get_monotonic_time();
+    return self->spare_count > 0 ? self->spare[--self->spare_count] : curl_easy_init();
+}
+
+/* The session took no handle for SPARE_TRIM_SECONDS: it is quiet, keep only a few. */
+static void on_trim_timer(void *data)
+{
+    UrlMultiDriver *self = data;
+    gint64 quiet_since = self->last_take + (gint64)(SPARE_TRIM_SECONDS * G_USEC_PER_SEC);
+    if (g_get_monotonic_time() < quiet_since) {
+        url__timer_arm_at(self->trim_timer, quiet_since);
+        return;
+    }
+    while (self->spare_count > SPARE_EASY_IDLE)
+        curl_easy_cleanup(self->spare[--self->spare_count]);
+}
+
+void url__multi_driver_give_easy(UrlMultiDriver *self, CURL *easy)
+{
+    if (easy == NULL)
+        return;
+    /* Removing a handle that is not attached is a no-op; one that curl refuses to let go
+     * (inside one of its callbacks) is not reused. curl_easy_reset keeps the receive
+     * buffer and the handle's TLS session cache (this session's servers only) and drops
+     * every option. */
+    if (self->spare_count == SPARE_EASY_HANDLES ||
+        curl_multi_remove_handle(self->multi, easy) != CURLM_OK) {
+        curl_easy_cleanup(easy);
+        return;
+    }
+    curl_easy_reset(easy);
+    self->spare[self->spare_count++] = easy;
+    if (self->spare_count == SPARE_EASY_IDLE + 1) {
+        if (self->trim_timer == NULL)
+            self->trim_timer = url__timer_new(on_trim_timer, self);
+        url__timer_arm_in(self->trim_timer, SPARE_TRIM_SECONDS);
+    }
 }

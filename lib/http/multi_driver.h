@@ -21,6 +21,13 @@ void url__multi_driver_free(UrlMultiDriver *driver);
 CURLMcode url__multi_driver_add(UrlMultiDriver *driver, CURL *easy);
 void url__multi_driver_remove(UrlMultiDriver *driver, CURL *easy);
 
+/* An easy handle for a new transfer of this session: a reset one from the session's
+ * spares, or a new one. Give it back with url__multi_driver_give_easy() (not
+ * curl_easy_cleanup) once removed: the driver keeps a few for the next transfers and
+ * cleans up the rest. */
+CURL *url__multi_driver_take_easy(UrlMultiDriver *driver);
+void url__multi_driver_give_easy(UrlMultiDriver *driver, CURL *easy);
+
 /* Asks curl to look at its timers again soon: after curl_easy_pause() and the like,
  * which change what curl wants to do without a socket event. */
 void url__multi_driver_kick(UrlMultiDriver *driver);

@@ -17,4 +17,11 @@ void url__timer_arm_in(UrlTimer *timer, double seconds);
 void url__timer_disarm(UrlTimer *timer);
 void url__timer_free(UrlTimer *timer);
 
+/* For a GSource of the network thread that keeps its own deadline (@deadline in
+ * g_get_monotonic_time() scale, -1 for none): its prepare and check. A deadline changed
+ * from inside a dispatch on the network thread needs no wakeup, as the loop prepares
+ * again before it sleeps. */
+gboolean url__deadline_prepare(GSource *source, gint64 deadline, gint *timeout);
+gboolean url__deadline_passed(GSource *source, gint64 deadline);
+
 #endif

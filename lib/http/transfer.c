@@ -26,6 +26,7 @@
 
 struct UrlTransfer {
     CURL *easy;
+    UrlMultiDriver *driver; /* where the easy handle goes back, or NULL */
     const UrlTransferCallbacks *callbacks;
     void *owner;
     struct curl_slist *request_headers;
@@ -352,7 +353,9 @@ UrlTransfer *url__transfer_new(const UrlTransferSpec *spec, const UrlTransferCal
         return NULL;
     }
 
-    CURL *easy = self->easy = curl_easy_init();
+    self->driver = spec->driver;
+    CURL *easy = self->easy =
+        spec->driver ? url__multi_driver_take_easy(spec->driver) : curl_easy_init();
     curl_easy_setopt(easy, CURLOPT_PRIVATE, self);
     curl_easy_setopt(easy, CURLOPT_URL, spec->url);
     curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -433,7 +436,9 @@ void url__transfer_free(UrlTransfer *self)
 {
     if (self == NULL)
         return;
-    if (self->easy)
+    if (self->easy && self->driver)
+        url__multi_driver_give_easy(self->driver, self->easy);
+    else if (self->easy)
         curl_easy_cleanup(self->easy);
     curl_slist_free_all(self->request_headers);
     url__server_trust_clear(&self->trust);

@@ -12,6 +12,7 @@
 #include <urlsession/error.h>
 
 #include "http/header_list.h"
+#include "http/multi_driver.h"
 #include "http/server_trust.h"
 #include "mptcp/subflow_policy.h"
 
@@ -66,6 +67,9 @@ typedef struct {
      * socket is bound to (NULL: any). */
     const UrlMptcpOptions *mptcp; /* NULL: plain TCP */
     const char *interface;
+    /* The session's driver: the easy handle comes from its spares and goes back to them
+     * when the transfer is freed (NULL: a handle of the transfer's own). */
+    UrlMultiDriver *driver;
 } UrlTransferSpec;
 
 typedef struct {
