@@ -22,7 +22,7 @@ struct UrlResponse {
     char *mime_type; /* NULL when absent */
     char *text_encoding_name;
     int64_t expected_content_length;
-    char *suggested_filename; /* never NULL */
+    char *suggested_filename; /* made on first use, then never NULL; atomic */
 };
 
 static bool url_is_ows(char c)
@@ -310,8 +310,8 @@ UrlResponse *url__response_new(int status_code, const char *url, const char *htt
         response->text_encoding_name = url_parse_charset(content_type);
     }
     response->expected_content_length = url_expected_length(response->headers);
-    response->suggested_filename =
-        url_suggested_filename(url, response->headers, response->mime_type);
+    /* The suggested file name is made on first request (most responses are never
+     * saved): see url_response_get_suggested_filename. */
     return response;
 }
 
@@ -407,7 +407,17 @@ int64_t url_response_get_expected_content_length(const UrlResponse *response)
 const char *url_response_get_suggested_filename(const UrlResponse *response)
 {
     g_return_val_if_fail(response != NULL, NULL);
-    return response->suggested_filename;
+    /* Responses are shared between threads: the first caller's name is the one kept. */
+    UrlResponse *shared = (UrlResponse *)response;
+    char *name = g_atomic_pointer_get(&shared->suggested_filename);
+    if (name != NULL)
+        return name;
+    name = url_suggested_filename(shared->url, shared->headers, shared->mime_type);
+    if (!g_atomic_pointer_compare_and_exchange(&shared->suggested_filename, NULL, name)) {
+        g_free(name);
+        name = g_atomic_pointer_get(&shared->suggested_filename);
+    }
+    return name;
 }
 
 const char *url_response_get_http_version(const UrlResponse *response)

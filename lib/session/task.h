@@ -76,6 +76,9 @@ typedef struct {
      * download starts again). Set on the network thread before the first write. */
     char *resume_path;
     int64_t resume_offset;
+    /* The array the consumer emptied last, to be the next pending one: one allocation
+     * per task rather than one (and its growth) per delivery. Guarded by lock. */
+    GByteArray *spare;
 } UrlTaskDelivery;
 
 struct UrlSessionTask {

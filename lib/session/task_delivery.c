@@ -102,6 +102,8 @@ void url__task_delivery_clear(UrlSessionTask *task)
 {
     UrlTaskDelivery *d = &task->delivery;
     g_byte_array_unref(d->pending);
+    if (d->spare)
+        g_byte_array_unref(d->spare);
     if (d->collected)
         g_byte_array_unref(d->collected);
     if (d->fd >= 0)
@@ -140,10 +142,29 @@ static GByteArray *take_pending(UrlTaskDelivery *d)
 {
     g_mutex_lock(&d->lock);
     GByteArray *chunk = d->pending;
-    d->pending = g_byte_array_new();
+    d->pending = d->spare ? d->spare : g_byte_array_new();
+    d->spare = NULL;
     d->scheduled = false;
     g_mutex_unlock(&d->lock);
     return chunk;
+}
+
+/* Arrays above this size are freed rather than kept: a burst does not pin its memory. */
+#define MAX_SPARE_BYTES (512 * 1024)
+
+/* The consumer is done with @chunk: it becomes the spare, emptied. */
+static void give_back(UrlTaskDelivery *d, GByteArray *chunk)
+{
+    bool keep = chunk->len <= MAX_SPARE_BYTES;
+    g_byte_array_set_size(chunk, 0);
+    g_mutex_lock(&d->lock);
+    if (keep && d->spare == NULL) {
+        d->spare = chunk;
+        chunk = NULL;
+    }
+    g_mutex_unlock(&d->lock);
+    if (chunk)
+        g_byte_array_unref(chunk);
 }
 
 static void deliver_data(UrlSessionTask *task, void *unused)
@@ -155,7 +176,7 @@ static void deliver_data(UrlSessionTask *task, void *unused)
         delegate->data_did_receive_data(task->session, task, chunk->data, chunk->len,
                                         task->session->delegate_data);
     consumed(task, chunk->len);
-    g_byte_array_unref(chunk);
+    give_back(&task->delivery, chunk);
 }
 
 /* ---- download files (file I/O thread) ---------------------------------------------- */
@@ -310,7 +331,7 @@ static void write_pending(UrlSessionTask *task)
         }
     }
     consumed(task, chunk->len);
-    g_byte_array_unref(chunk);
+    give_back(d, chunk);
 }
 
 bool url__task_delivery_push(UrlSessionTask *task, const void *data, size_t length, bool force)
