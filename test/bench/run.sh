@@ -14,7 +14,8 @@
 #   --quick       one round of smaller work: a smoke run of a couple of minutes
 #   --tiny        sizes that only prove the harness works (the ctest bench/quick)
 #   --rounds N    rounds per scenario (default 3, 2 for scenarios 3 and 4)
-#   --only KEYS   scenario keys or prefixes, comma-separated: 1, 1-download-h1, 2, 3, 4, 5
+#   --only KEYS   scenario keys or prefixes, comma-separated: 1, 1-download-h1, 2, 3, 4, 5,
+#                 6 (transport, in the network labs: root; 6-transport-fallback and so on)
 #   --contenders NAMES  parts of contender names, comma-separated ("libcurl,soup");
 #                 liburlsession (C) always runs
 #   --no-build    use the programs already in DIR
@@ -100,7 +101,7 @@ build() {
     cmake -S "$SOURCE_DIR" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release -DURL_BUILD_BENCH=ON \
         -DURL_BUILD_TESTS=ON -DURL_BUILD_LUA=OFF >"$BUILD_DIR.cmake.log" 2>&1 ||
         die "cmake failed, see $BUILD_DIR.cmake.log"
-    local targets=(bench_urlsession bench_curl urlget)
+    local targets=(bench_urlsession bench_curl urlget mp_client)
     grep -q '^SOUP_FOUND:INTERNAL=1' "$BUILD_DIR/CMakeCache.txt" && targets+=(bench_soup)
     grep -q 'urlsession_python' "$BUILD_DIR/Makefile" 2>/dev/null && targets+=(urlsession_python)
     cmake --build "$BUILD_DIR" -j"$(nproc)" --target "${targets[@]}" \

@@ -13,8 +13,8 @@
  *     --metrics FILE              the (last) task's metrics JSON
  *
  * Prints "waiting N", "better_route N", "error CODE" (0 on success) and, with --repeat,
- * "median_ms X" (request start to completion). Exit status 0 when every request
- * succeeded. */
+ * "median_ms X" and "p95_ms X" (request start to completion). Exit status 0 when every
+ * request succeeded. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,8 +173,11 @@ int main(int argc, char **argv)
     qsort(times, (size_t)repeat, sizeof *times, compare);
     printf("waiting %d\nbetter_route %d\nerror %d\n", state.waiting, state.better_route,
            state.error_code);
-    if (repeat > 1)
+    if (repeat > 1) {
         printf("median_ms %.3f\n", times[repeat / 2]);
+        /* The nearest-rank 95th percentile. */
+        printf("p95_ms %.3f\n", times[(repeat * 95 + 99) / 100 - 1]);
+    }
     if (metrics_path && state.metrics) {
         FILE *m = fopen(metrics_path, "w");
         if (m) {
