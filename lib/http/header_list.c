@@ -281,6 +281,11 @@ bool url__header_list_parse_line(UrlHeaderList *list, const char *line, size_t l
         end--;
     size_t value_length = (size_t)(end - value);
 
+    if (!folded && memchr(value, '\r', value_length) == NULL &&
+        memchr(value, '\n', value_length) == NULL) {
+        url_header_list_append_len(list, line, name_length, value, value_length);
+        return true; /* the usual line: nothing to clean, no copy to make */
+    }
     /* A bare CR or LF left inside a value could split it again further on; RFC 9110 §5.5
      * lets a recipient replace it with SP. */
     char *clean = g_strndup(value, value_length);
