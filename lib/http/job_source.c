@@ -87,8 +87,9 @@ void url__job_source_push(UrlJobSource *self, UrlJobFunc func, void *data, GDest
     if (first)
         g_atomic_int_set(&self->pending, 1);
     g_mutex_unlock(&self->lock);
-    /* The context may be asleep in poll, on another thread: wake it once per batch. */
-    if (first)
+    /* The context may be asleep in poll, on another thread: wake it once per batch. Its
+     * own thread prepares again before it sleeps. */
+    if (first && !g_main_context_is_owner(self->context))
         g_main_context_wakeup(self->context);
 }
 

@@ -79,6 +79,10 @@ typedef struct {
     /* The array the consumer emptied last, to be the next pending one: one allocation
      * per task rather than one (and its growth) per delivery. Guarded by lock. */
     GByteArray *spare;
+    /* Data is pending and its delivery event waits for the end of the network loop's
+     * iteration, so that the chunks of one socket read reach the delegate in one event.
+     * Guarded by lock. */
+    bool deferred;
 } UrlTaskDelivery;
 
 struct UrlSessionTask {

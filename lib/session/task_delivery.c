@@ -40,8 +40,8 @@ static void task_event_free(void *data)
     g_free(event);
 }
 
-void url__task_post_event(UrlSessionTask *task, UrlTaskEventFunc run, void *payload,
-                          GDestroyNotify free_payload)
+static void post_event(UrlSessionTask *task, UrlTaskEventFunc run, void *payload,
+                       GDestroyNotify free_payload)
 {
     TaskEvent *event = g_new(TaskEvent, 1);
     event->task = url_session_task_ref(task);
@@ -49,6 +49,33 @@ void url__task_post_event(UrlSessionTask *task, UrlTaskEventFunc run, void *payl
     event->payload = payload;
     event->free_payload = free_payload;
     url__session_post(task->session, task_event_run, event, task_event_free);
+}
+
+static void deliver_data(UrlSessionTask *task, void *unused);
+
+/* Posts the data delivery that waits for the end of the loop iteration, if any. */
+static void flush_deferred(UrlSessionTask *task)
+{
+    UrlTaskDelivery *d = &task->delivery;
+    g_mutex_lock(&d->lock);
+    bool post = d->deferred;
+    d->deferred = false;
+    g_mutex_unlock(&d->lock);
+    if (post)
+        post_event(task, deliver_data, NULL, NULL);
+}
+
+static void flush_job(void *data)
+{
+    flush_deferred(data);
+}
+
+void url__task_post_event(UrlSessionTask *task, UrlTaskEventFunc run, void *payload,
+                          GDestroyNotify free_payload)
+{
+    /* Data produced before this event is delivered before it. */
+    flush_deferred(task);
+    post_event(task, run, payload, free_payload);
 }
 
 /* One thread for every download file in the process: writes stay in order per task, and
@@ -354,12 +381,18 @@ bool url__task_delivery_push(UrlSessionTask *task, const void *data, size_t leng
     d->buffered += length;
     bool schedule = !d->scheduled;
     d->scheduled = true;
+    bool download = task->kind == URL_TASK_KIND_DOWNLOAD;
+    d->deferred = d->deferred || (schedule && !download);
     g_mutex_unlock(&d->lock);
     if (schedule) {
-        if (task->kind == URL_TASK_KIND_DOWNLOAD)
+        /* A delegate's data waits for the rest of this loop iteration: curl hands an
+         * HTTP/2 read over in 16 KiB frames, and one event (one wakeup of the delegate
+         * queue) for all of them costs less than one each. */
+        if (download)
             file_io_push(task, write_pending);
         else
-            url__task_post_event(task, deliver_data, NULL, NULL);
+            url__network_invoke(flush_job, url_session_task_ref(task),
+                                (GDestroyNotify)url_session_task_unref);
     }
     return true;
 }
