@@ -176,13 +176,13 @@ static GByteArray *take_pending(UrlTaskDelivery *d)
     return chunk;
 }
 
-/* Arrays above this size are freed rather than kept: a burst does not pin its memory. */
-#define MAX_SPARE_BYTES (512 * 1024)
-
-/* The consumer is done with @chunk: it becomes the spare, emptied. */
+/* The consumer is done with @chunk: it becomes the spare, emptied, with its capacity, so
+ * that a stream stops growing (and copying, realloc by realloc) its arrays once they
+ * reach their working size. Pending data stays under the limit plus a chunk or two; an
+ * array above twice the limit (forced pushes) is freed rather than kept. */
 static void give_back(UrlTaskDelivery *d, GByteArray *chunk)
 {
-    bool keep = chunk->len <= MAX_SPARE_BYTES;
+    bool keep = chunk->len <= 2 * d->limit;
     g_byte_array_set_size(chunk, 0);
     g_mutex_lock(&d->lock);
     if (keep && d->spare == NULL) {
