@@ -136,6 +136,36 @@ static void sha256(const guint8 *meta, size_t meta_length, GBytes *body, guint8 
     g_checksum_free(checksum);
 }
 
+static size_t string_bytes(const char *text)
+{
+    return 4 + strlen(text);
+}
+
+static size_t headers_bytes(const UrlHeaderList *headers)
+{
+    size_t count = url__header_list_count(headers), total = 4;
+    for (size_t i = 0; i < count; i++) {
+        const char *name, *value;
+        url__header_list_at(headers, i, &name, &value);
+        total += string_bytes(name) + string_bytes(value);
+    }
+    return total;
+}
+
+/* The metadata's length as url__cache_entry_encode writes it, field by field. */
+static size_t meta_bytes(const char *key, const UrlCachedResponse *cached)
+{
+    const UrlResponse *response = cached->response;
+    return string_bytes(key) + string_bytes(url_response_get_url(response)) +
+           string_bytes(url_response_get_http_version(response)) + 4 + 4 + 8 + 8 +
+           headers_bytes(url__response_get_headers(response)) + headers_bytes(cached->vary);
+}
+
+size_t url__cache_entry_encoded_size(const char *key, const UrlCachedResponse *cached)
+{
+    return HEADER_BYTES + meta_bytes(key, cached) + g_bytes_get_size(cached->data);
+}
+
 GBytes *url__cache_entry_encode(const char *key, const UrlCachedResponse *cached)
 {
     const UrlResponse *response = cached->response;

@@ -36,6 +36,9 @@ UrlCachedResponse *url__cached_response_with_meta(UrlCachedResponse *cached,
 #define URL__CACHE_ENTRY_VERSION 1u
 
 GBytes *url__cache_entry_encode(const char *key, const UrlCachedResponse *cached);
+/* The length url__cache_entry_encode would return, computed without encoding or
+ * checksumming: what an entry costs in the memory tier. */
+size_t url__cache_entry_encoded_size(const char *key, const UrlCachedResponse *cached);
 /* Returns NULL (setting @why to a static reason when not NULL) for anything that is not a
  * complete, intact entry of this version: wrong magic or version, lengths that do not add
  * up, a checksum mismatch, strings with NUL, CR or LF, an impossible status. */

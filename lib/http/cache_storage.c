@@ -390,11 +390,8 @@ UrlCachedResponse *url__cache_lookup(UrlCache *cache, const char *key,
         g_queue_push_head_link(&cache->memory_lru, entry->link);
     } else if (cache->directory) {
         cached = disk_get(cache, key);
-        if (cached) {
-            GBytes *encoded = url__cache_entry_encode(key, cached);
-            memory_put(cache, key, cached, g_bytes_get_size(encoded));
-            g_bytes_unref(encoded);
-        }
+        if (cached)
+            memory_put(cache, key, cached, url__cache_entry_encoded_size(key, cached));
     }
     g_mutex_unlock(&cache->lock);
     if (cached && !url__cache_vary_matches(url__response_get_headers(cached->response),
@@ -407,18 +404,19 @@ void url__cache_store(UrlCache *cache, const char *key, UrlCachedResponse *cache
 {
     if (cached->storage_policy == URL_CACHE_STORAGE_NOT_ALLOWED)
         return;
-    GBytes *encoded = url__cache_entry_encode(key, cached);
+    /* Only the disk tier needs the encoded, checksummed bytes: encoding every response
+     * for the memory tier cost more than the whole request (SHA-256 over each body). */
+    bool to_disk = cache->directory && cached->storage_policy == URL_CACHE_STORAGE_ALLOWED;
+    GBytes *encoded = to_disk ? url__cache_entry_encode(key, cached) : NULL;
     g_mutex_lock(&cache->lock);
-    memory_put(cache, key, cached, g_bytes_get_size(encoded));
-    if (cache->directory) {
-        if (cached->storage_policy == URL_CACHE_STORAGE_ALLOWED) {
-            disk_put(cache, key, encoded);
-        } else {
-            disk_forget_key(cache, key);
-        }
-    }
+    memory_put(cache, key, cached, url__cache_entry_encoded_size(key, cached));
+    if (to_disk)
+        disk_put(cache, key, encoded);
+    else if (cache->directory)
+        disk_forget_key(cache, key);
     g_mutex_unlock(&cache->lock);
-    g_bytes_unref(encoded);
+    if (encoded)
+        g_bytes_unref(encoded);
 }
 
 void url__cache_remove_key(UrlCache *cache, const char *key)

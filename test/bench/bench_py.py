@@ -61,7 +61,8 @@ def run_urlsession(a, r):
     def configuration():
         return urlsession.Configuration(ca_file=a.ca, http_version="2" if a.http2 else "1.1",
                                         max_connections_per_host=a.conns,
-                                        timeout_interval_for_request=120)
+                                        timeout_interval_for_request=120,
+                                        url_cache=None)  # as bench_urlsession.c: no cache
 
     if a.mode in ("download", "stream"):
         with urlsession.Session(configuration()) as session:

@@ -81,6 +81,9 @@ static UrlSessionConfiguration *make_configuration(bool ephemeral)
         configuration, bench.args.http2 ? URL_HTTP_VERSION_2 : URL_HTTP_VERSION_1_1);
     url_session_configuration_set_max_connections_per_host(configuration, (int)bench.args.conns);
     url_session_configuration_set_timeout_interval_for_request(configuration, 120);
+    /* No HTTP cache: no other contender caches, and with one the repeated GETs of
+     * scenario 2 would become revalidations answered by 304, another workload. */
+    url_session_configuration_set_url_cache(configuration, NULL);
     if (bench.args.to) {
         /* The temporary file goes beside the destination so that the move is a rename. */
         char *copy = strdup(bench.args.to);

@@ -68,6 +68,8 @@ static void test_entry_round_trip(void)
     /* Encoding again gives the same bytes. */
     GBytes *again = url__cache_entry_encode(key, decoded);
     g_assert_true(g_bytes_equal(encoded, again));
+    /* The memory tier's cost, computed without encoding, is the encoded length. */
+    g_assert_cmpuint(url__cache_entry_encoded_size(key, decoded), ==, g_bytes_get_size(again));
     g_bytes_unref(again);
     url_cached_response_unref(decoded);
     g_free(key);
