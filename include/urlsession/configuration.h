@@ -697,6 +697,27 @@ url_session_configuration_set_request_cache_policy(UrlSessionConfiguration *conf
 URL_API UrlRequestCachePolicy
 url_session_configuration_get_request_cache_policy(const UrlSessionConfiguration *configuration);
 
+/**
+ * url_session_configuration_set_max_decoded_body_size:
+ * @bytes: the most bytes a content-coded response body may decode to; 0: no limit;
+ *   default 1 GiB
+ *
+ * Bounds decompression bombs. A response the server sent with a Content-Encoding (gzip,
+ * deflate, br, zstd) is decoded by the library; once its decoded body would pass @bytes,
+ * the task fails with URL_ERROR_DATA_LENGTH_EXCEEDS_MAXIMUM (-1103), whatever the task
+ * kind. A data task with a completion handler has then held at most @bytes of body; a
+ * download task removes its partial file (no resume data). Bodies without a content
+ * coding are not limited by this (their size is what the server sends). Negative values
+ * are ignored with a warning.
+ * Thread: any, not concurrently with other calls on @configuration
+ */
+URL_API void
+url_session_configuration_set_max_decoded_body_size(UrlSessionConfiguration *configuration,
+                                                    int64_t bytes);
+/** Returns: the limit on a content-coded body after decoding, 0 for none. Thread: any */
+URL_API int64_t
+url_session_configuration_get_max_decoded_body_size(const UrlSessionConfiguration *configuration);
+
 #ifdef __cplusplus
 }
 #endif

@@ -51,6 +51,9 @@ struct UrlTransfer {
 
     double fetch_start;
     int64_t body_decoded; /* body bytes after content decoding, taken or dropped */
+    int64_t max_decoded;  /* for a content-coded body; 0: no limit */
+    bool content_coded;   /* the final head had a Content-Encoding other than identity */
+    bool decoded_too_large;
     char tls_version[16];
     char tls_cipher[64];
     bool paused_recv;
@@ -126,6 +129,8 @@ static size_t on_header_line(char *line, size_t size, size_t count, void *data)
                                                               : "http/1.1";
         const char *effective = NULL;
         curl_easy_getinfo(self->easy, CURLINFO_EFFECTIVE_URL, &effective);
+        const char *coding = url__header_list_get(self->headers, "Content-Encoding");
+        self->content_coded = coding && g_ascii_strcasecmp(coding, "identity") != 0;
         UrlHeaderList *headers = self->headers;
         self->headers = NULL;
         self->callbacks->on_response(self->owner, self, self->status, name, headers,
@@ -146,6 +151,11 @@ static size_t on_body(char *data, size_t size, size_t count, void *user)
     if (self->discarding) {
         self->body_decoded += (int64_t)length; /* a transfer being ended */
         return length;
+    }
+    if (self->content_coded && self->max_decoded > 0 &&
+        (int64_t)length > self->max_decoded - self->body_decoded) {
+        self->decoded_too_large = true;
+        return 0; /* curl fails the transfer with CURLE_WRITE_ERROR */
     }
     size_t taken = self->callbacks->on_body(self->owner, self, data, length);
     if (taken == URL__TRANSFER_PAUSE) {
@@ -347,6 +357,7 @@ UrlTransfer *url__transfer_new(const UrlTransferSpec *spec, const UrlTransferCal
     self->body_kind = spec->body_kind;
     self->body_data = spec->body_data;
     self->body_length = spec->body_length;
+    self->max_decoded = spec->max_decoded_body;
     if (spec->body_kind == URL_TRANSFER_BODY_FILE &&
         !open_body_file(self, spec->body_path, error)) {
         url__transfer_free(self);
@@ -504,11 +515,23 @@ UrlError *url__transfer_error(UrlTransfer *self, CURLcode code, const char *url)
         return url__error_newf(URL_ERROR_BAD_SERVER_RESPONSE, url,
                                "the server sent a response head larger than %d KiB",
                                MAX_RESPONSE_HEAD_BYTES / 1024);
+    /* libcurl 7.88 decodes what it read whole, and keeps the part a paused transfer cannot
+     * take in a buffer it caps at 64 MiB, failing with "out of memory" past it: a content
+     * coding that expands one read beyond that (a zstd bomb) ends here. */
+    if (code == CURLE_OUT_OF_MEMORY && self->head_done && self->content_coded)
+        return url__error_newf(URL_ERROR_DATA_LENGTH_EXCEEDS_MAXIMUM, url,
+                               "the response body decodes to more than libcurl holds for a "
+                               "paused transfer (64 MiB), a decompression bomb");
     /* libcurl 7.88 refuses a single header line over 100 KiB with "out of memory". */
     if (code == CURLE_OUT_OF_MEMORY && !self->head_done)
         return url__error_newf(URL_ERROR_BAD_SERVER_RESPONSE, url,
                                "the server sent a response header line too long to parse "
                                "(libcurl refuses lines over 100 KiB)");
+    if (code == CURLE_WRITE_ERROR && self->decoded_too_large)
+        return url__error_newf(URL_ERROR_DATA_LENGTH_EXCEEDS_MAXIMUM, url,
+                               "the response body decodes to more than %" G_GINT64_FORMAT
+                               " bytes, the session's max_decoded_body_size",
+                               (gint64)self->max_decoded);
     if (code == CURLE_WRITE_ERROR && self->head_invalid)
         return url__error_newf(URL_ERROR_BAD_SERVER_RESPONSE, url,
                                "the server sent a malformed response header");

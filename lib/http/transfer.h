@@ -70,6 +70,9 @@ typedef struct {
     /* The session's driver: the easy handle comes from its spares and goes back to them
      * when the transfer is freed (NULL: a handle of the transfer's own). */
     UrlMultiDriver *driver;
+    /* The most body bytes a response with a Content-Encoding may decode to (0: no limit);
+     * past it the transfer fails and url__transfer_error() says -1103. */
+    int64_t max_decoded_body;
 } UrlTransferSpec;
 
 typedef struct {

@@ -46,6 +46,7 @@ static UrlSessionConfiguration *url_configuration_new(bool ephemeral)
     configuration->connection_attempt_delay = URL__DEFAULT_ATTEMPT_DELAY;
     configuration->url_cache = ephemeral ? url_cache_new(URL__EPHEMERAL_CACHE_MEMORY, 0, NULL, NULL)
                                          : url_cache_ref(url_cache_shared());
+    configuration->max_decoded_body_size = URL__DEFAULT_MAX_DECODED_BODY;
     return configuration;
 }
 
@@ -794,4 +795,24 @@ url_session_configuration_get_request_cache_policy(const UrlSessionConfiguration
 {
     g_return_val_if_fail(configuration != NULL, URL_REQUEST_USE_PROTOCOL_CACHE_POLICY);
     return configuration->request_cache_policy;
+}
+
+void url_session_configuration_set_max_decoded_body_size(UrlSessionConfiguration *configuration,
+                                                         int64_t bytes)
+{
+    g_return_if_fail(configuration != NULL);
+    if (bytes < 0) {
+        g_warning("url_session_configuration_set_max_decoded_body_size: ignoring %" G_GINT64_FORMAT
+                  "; the limit must be 0 (none) or positive",
+                  (gint64)bytes);
+        return;
+    }
+    configuration->max_decoded_body_size = bytes;
+}
+
+int64_t
+url_session_configuration_get_max_decoded_body_size(const UrlSessionConfiguration *configuration)
+{
+    g_return_val_if_fail(configuration != NULL, URL__DEFAULT_MAX_DECODED_BODY);
+    return configuration->max_decoded_body_size;
 }

@@ -14,6 +14,8 @@
 #define URL__DEFAULT_MAX_CONNECTIONS  6
 #define URL__DEFAULT_MAX_BUFFERED     (1024 * 1024)
 #define URL__MIN_MAX_BUFFERED         16384
+/* Default limit on a content-coded response body after decoding: 1 GiB. */
+#define URL__DEFAULT_MAX_DECODED_BODY ((int64_t)1 << 30)
 #define URL__DEFAULT_ATTEMPT_DELAY    0.25
 
 struct UrlSessionConfiguration {
@@ -55,6 +57,7 @@ struct UrlSessionConfiguration {
     char *dns_over_https_url; /* NULL: the DNS servers */
     UrlCache *url_cache;      /* nullable */
     UrlRequestCachePolicy request_cache_policy;
+    int64_t max_decoded_body_size; /* 0: no limit */
 };
 
 /* The memory capacity of an ephemeral configuration's own cache. */

@@ -554,6 +554,7 @@ static void begin_request(UrlSessionTask *task)
         .stream_weight = 1 + (long)(priority * 255.0f + 0.5f),
         .proxy = proxy,
         .driver = url__session_driver(task->session),
+        .max_decoded_body = configuration->max_decoded_body_size,
     };
     url__task_auth_fill_spec(task, &spec, request->url);
     url__task_path_fill_spec(task, &spec);

@@ -23,6 +23,7 @@ static void assert_defaults(const UrlSessionConfiguration *c)
     g_assert_cmpint(url_session_configuration_get_http_version(c), ==, URL_HTTP_VERSION_DEFAULT);
     g_assert_cmpstr(url_session_configuration_get_download_directory(c), ==, g_get_tmp_dir());
     g_assert_cmpuint(url_session_configuration_get_max_buffered_bytes(c), ==, 1024 * 1024);
+    g_assert_cmpint(url_session_configuration_get_max_decoded_body_size(c), ==, 1 << 30);
     g_assert_false(url_session_configuration_get_waits_for_connectivity(c));
     g_assert_cmpint(url_session_configuration_get_multipath_service_type(c), ==,
                     URL_MULTIPATH_SERVICE_TYPE_NONE);
@@ -72,6 +73,7 @@ static void test_setters_store_values(void)
     url_session_configuration_set_http_version(c, URL_HTTP_VERSION_2);
     url_session_configuration_set_download_directory(c, "/var/tmp/downloads");
     url_session_configuration_set_max_buffered_bytes(c, 16384);
+    url_session_configuration_set_max_decoded_body_size(c, 0);
     url_session_configuration_set_waits_for_connectivity(c, true);
     url_session_configuration_set_multipath_service_type(c, URL_MULTIPATH_SERVICE_TYPE_AGGREGATE);
     url_session_configuration_set_allows_cellular_access(c, false);
@@ -88,6 +90,7 @@ static void test_setters_store_values(void)
     g_assert_cmpint(url_session_configuration_get_http_version(c), ==, URL_HTTP_VERSION_2);
     g_assert_cmpstr(url_session_configuration_get_download_directory(c), ==, "/var/tmp/downloads");
     g_assert_cmpuint(url_session_configuration_get_max_buffered_bytes(c), ==, 16384);
+    g_assert_cmpint(url_session_configuration_get_max_decoded_body_size(c), ==, 0);
     g_assert_true(url_session_configuration_get_waits_for_connectivity(c));
     g_assert_cmpint(url_session_configuration_get_multipath_service_type(c), ==,
                     URL_MULTIPATH_SERVICE_TYPE_AGGREGATE);
@@ -125,8 +128,10 @@ static void refuse_limits(void)
     url_session_configuration_set_max_connections_per_host(c, 0);
     url_session_configuration_set_max_connections_per_host(c, -3);
     url_session_configuration_set_max_buffered_bytes(c, 16383);
+    url_session_configuration_set_max_decoded_body_size(c, -1);
     g_assert_cmpint(url_session_configuration_get_max_connections_per_host(c), ==, 6);
     g_assert_cmpuint(url_session_configuration_get_max_buffered_bytes(c), ==, 1024 * 1024);
+    g_assert_cmpint(url_session_configuration_get_max_decoded_body_size(c), ==, 1 << 30);
     url_session_configuration_unref(c);
 }
 
@@ -164,7 +169,7 @@ typedef struct {
 
 static const WarningCase warning_cases[] = {
     {"timeouts", refuse_request_timeouts, "*timeout_interval_for_request: ignoring 0*"},
-    {"limits", refuse_limits, "*max_connections_per_host: ignoring 0*ignoring 16383*"},
+    {"limits", refuse_limits, "*max_connections_per_host: ignoring 0*ignoring 16383*ignoring -1*"},
     {"enums-and-user-agent", refuse_enums_and_user_agent,
      "*unknown version 14*set_user_agent: ignoring it: header value contains CR or LF*"},
     {"null-configuration", getters_tolerate_null, "*configuration != NULL*"},
