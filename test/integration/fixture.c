@@ -23,6 +23,8 @@
 #define IT_SERVER_SCRIPT URL_TEST_SOURCE_DIR "/test/servers/nginx.sh"
 /* Tells a test's subprocess where the parent's server is. */
 #define IT_ENV_ROOT "URL_IT_ROOT"
+/* Set to 1: every test runs in this process, one after the other (run-valgrind.sh). */
+#define IT_ENV_IN_PROCESS "URL_IT_IN_PROCESS"
 /* The longest one test may run. */
 #define IT_TEST_TIMEOUT_S 280
 /* nginx.sh's exit status when nginx, its echo module or openssl is not installed. */
@@ -272,6 +274,25 @@ static void remove_contents(const char *path)
 /* Each test runs in a subprocess of its own (g_test_trap_subprocess), against the one
  * server of this program: a test that fails or crashes does not take the others with it,
  * and leaves no state behind for them. */
+static void run_test_fn(const ItTest *test)
+{
+    if (test->fn) {
+        test->fn();
+    } else {
+        test->fn_data(test->data);
+    }
+}
+
+/* Under valgrind a subprocess per test would start valgrind again for each test (or not
+ * be checked at all): with URL_IT_IN_PROCESS=1 the tests run in this process instead, one
+ * after the other. A failed assertion then ends the program, as it would without the
+ * fixture. Each session a test makes must be gone when the test returns, or memcheck
+ * reports it at exit. */
+static gboolean in_process(void)
+{
+    return g_strcmp0(g_getenv(IT_ENV_IN_PROCESS), "1") == 0;
+}
+
 static void run_test(gconstpointer data)
 {
     const ItTest *test = data;
@@ -283,11 +304,7 @@ static void run_test(gconstpointer data)
             }
             server_attach(root);
         }
-        if (test->fn) {
-            test->fn();
-        } else {
-            test->fn_data(test->data);
-        }
+        run_test_fn(test);
         return;
     }
     if (!server.tried) {
@@ -302,6 +319,12 @@ static void run_test(gconstpointer data)
         } else {
             g_test_fail_printf("the test server is required: %s", server.failure);
         }
+        return;
+    }
+    if (in_process()) {
+        run_test_fn(test);
+        remove_contents(server.download_dir);
+        remove_contents(server.scratch_dir);
         return;
     }
     g_test_trap_subprocess(NULL, IT_TEST_TIMEOUT_S * G_USEC_PER_SEC,
@@ -502,6 +525,13 @@ gint64 it_rss_kib(void)
     const char *line = strstr(text, "\nVmRSS:");
     g_assert_nonnull(line);
     return g_ascii_strtoll(line + strlen("\nVmRSS:"), NULL, 10);
+}
+
+int it_env_count(const char *name, int fallback)
+{
+    const char *value = g_getenv(name);
+    gint64 count = value ? g_ascii_strtoll(value, NULL, 10) : 0;
+    return count > 0 && count <= G_MAXINT ? (int)count : fallback;
 }
 
 int it_unused_port(void)
@@ -1170,6 +1200,17 @@ UrlSessionTask *it_fetch(UrlSession *session, const char *url, UrlRequest *reque
         url_session_data_task_with_completion(session, own, it_data_completion, c);
     url_request_unref(own);
     it_run_task(task, 60);
+    return task;
+}
+
+UrlSessionTask *it_download_task_new(UrlSession *session, const char *url, ItCompletion *c)
+{
+    UrlRequest *request = url_request_new(url);
+    g_assert_nonnull(request);
+    it_completion_init(c);
+    UrlSessionTask *task =
+        url_session_download_task_with_completion(session, request, it_download_completion, c);
+    url_request_unref(request);
     return task;
 }
 

@@ -4,7 +4,8 @@
  * A test program calls it_init(), registers its tests with it_add() and returns it_run().
  * The server starts before the first test that runs and stops when the program exits,
  * also when it aborts on a failed assertion (a watchdog process stops it). Each test runs
- * in a subprocess of its own, so one failure or crash does not stop the others. When nginx
+ * in a subprocess of its own, so one failure or crash does not stop the others (with
+ * URL_IT_IN_PROCESS=1 they run in the program's own process instead, for valgrind). When nginx
  * is not installed the tests skip, except under CI=true where they fail. */
 #ifndef URL_TEST_INTEGRATION_FIXTURE_H
 #define URL_TEST_INTEGRATION_FIXTURE_H
@@ -61,6 +62,9 @@ int it_dir_entry_count(const char *path);
 int it_fd_count(void);
 /* Resident set size of this process in KiB (VmRSS). */
 gint64 it_rss_kib(void);
+/* The positive integer in environment variable @name, @fallback when it is unset or not
+ * one (a load test's size, reduced under valgrind by run-valgrind.sh). */
+int it_env_count(const char *name, int fallback);
 /* A 127.0.0.1 TCP port nothing listens on right now. */
 int it_unused_port(void);
 /* Runs `/bin/sh -c @command` (a server of the test's own: its output goes where the
@@ -223,6 +227,10 @@ void it_run_task(UrlSessionTask *task, double timeout);
  * it_completion_clear(). Returns the completed task (release with url_session_task_unref). */
 UrlSessionTask *it_fetch(UrlSession *session, const char *url, UrlRequest *request,
                          ItCompletion *c);
+
+/* A download task of @url on @session with it_download_completion into @c (initialised
+ * here), not resumed yet. Release with url_session_task_unref(). */
+UrlSessionTask *it_download_task_new(UrlSession *session, const char *url, ItCompletion *c);
 
 /* Asserts @error is set with @code; prints the error otherwise. */
 #define it_assert_error_code(error, code)                                                          \

@@ -289,11 +289,22 @@ static void test_suspend_resume_mid_body(gconstpointer data)
 
     url_session_task_suspend(task);
     g_assert_cmpint(url_session_task_get_state(task), ==, URL_TASK_STATE_SUSPENDED);
-    /* Let callbacks already queued run, then watch for a second. */
-    g_usleep(300 * 1000);
+    /* Let bytes and callbacks already under way land: the counts settle (two samples
+     * 300 ms apart agree; a slow machine or valgrind may take a few rounds, at most 10 s),
+     * then they must stay still for a second. */
     gint64 task_a;
     guint64 cb_a;
     received(rec, task, &task_a, &cb_a);
+    for (int round = 0; round < 33; round++) {
+        g_usleep(300 * 1000);
+        gint64 task_now;
+        guint64 cb_now;
+        received(rec, task, &task_now, &cb_now);
+        if (task_now == task_a && cb_now == cb_a)
+            break;
+        task_a = task_now;
+        cb_a = cb_now;
+    }
     g_usleep(G_USEC_PER_SEC);
     gint64 task_b;
     guint64 cb_b;
