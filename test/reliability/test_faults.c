@@ -4,10 +4,12 @@
 #include "faulty.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 typedef struct {
@@ -299,6 +301,103 @@ static void test_out_of_file_descriptors(void)
     url_session_unref(session);
 }
 
+#ifndef URL_TEST_SOURCE_DIR
+#error "URL_TEST_SOURCE_DIR must name the project's source directory"
+#endif
+#define DNS_SERVER_SCRIPT URL_TEST_SOURCE_DIR "/test/reliability/dns_server.py"
+/* The session's request timeout in the DNS test; the resolver gets the same for a lookup. */
+#define DNS_TIMEOUT_S 3.0
+
+static GPid dns_server_start(int port, const char *log)
+{
+    g_autofree char *command =
+        g_strdup_printf("exec /usr/bin/python3 '%s' %d 2>>'%s'", DNS_SERVER_SCRIPT, port, log);
+    return it_daemon_start(command, port, log);
+}
+
+static void dns_server_stop(GPid pid)
+{
+    it_daemon_stop(pid);
+    int status;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+}
+
+/* GET http://@host:PORT/files/small.txt (nginx; @host resolved by the test's DNS server)
+ * and returns the error code (0 for success), checking the bound and the body. */
+static int fetch_through_dns(UrlSession *session, const char *host, double bound)
+{
+    g_autofree char *url = g_strdup_printf("http://%s:%d/files/small.txt", host, it_port(IT_HTTP));
+    ItCompletion c;
+    it_completion_init(&c);
+    double start = faulty_now();
+    faulty_run(session, url, bound + 30, &c);
+    double took = faulty_now() - start;
+    int code = c.error ? url_error_get_code(c.error) : 0;
+    g_test_message("%s: %s after %.2f s", host,
+                   c.error ? url_error_get_message(c.error) : "success", took);
+    if (took > bound)
+        g_error("%s took %.1f s, more than %g s", url, took, bound);
+    if (code == 0)
+        g_assert_cmpmem(c.data->data, c.data->len, "hello world\n", 12);
+    else
+        g_assert_cmpint(code, ==, URL_ERROR_DNS_LOOKUP_FAILED);
+    it_completion_clear(&c);
+    return code;
+}
+
+/* The configured DNS server (dns_server.py on loopback) answers, then goes silent, then
+ * dies: a name it has not answered yet, or one whose 1 s TTL ran out, fails with -1006
+ * "DNS lookup failed" within the lookup timeout, never hangs; when the server answers
+ * again (silent one back, or a new one on the same port), the same session resolves
+ * again. */
+static void test_dns_server_goes_away(void)
+{
+    int port = it_unused_port();
+    g_autofree char *log = g_build_filename(it_scratch_dir(), "dns_server.log", NULL);
+    GPid server = dns_server_start(port, log);
+    UrlSessionConfiguration *configuration = it_configuration_new(IT_HTTP);
+    g_autofree char *servers = g_strdup_printf("127.0.0.1:%d", port);
+    g_assert_true(url_session_configuration_set_dns_servers(configuration, servers));
+    url_session_configuration_set_timeout_interval_for_request(configuration, DNS_TIMEOUT_S);
+    UrlSession *session = url_session_new(configuration, NULL, NULL, NULL);
+    url_session_configuration_unref(configuration);
+    /* The lookup's own timeout, then the connection; generous for a loaded machine. */
+    const double bound = DNS_TIMEOUT_S + 5;
+
+    g_assert_cmpint(fetch_through_dns(session, "alpha.test", bound), ==, 0);
+
+    /* Silent: queries are read and dropped. A new name, and the first one once its TTL
+     * has run out, both fail in time. */
+    g_assert_cmpint(kill(server, SIGUSR1), ==, 0);
+    g_usleep(200 * 1000);
+    g_assert_cmpint(fetch_through_dns(session, "beta.test", bound), ==,
+                    URL_ERROR_DNS_LOOKUP_FAILED);
+    g_usleep(1200 * 1000); /* past alpha's TTL */
+    g_assert_cmpint(fetch_through_dns(session, "alpha.test", bound), ==,
+                    URL_ERROR_DNS_LOOKUP_FAILED);
+    /* Back: the same names resolve again. */
+    g_assert_cmpint(kill(server, SIGUSR2), ==, 0);
+    g_usleep(200 * 1000);
+    g_assert_cmpint(fetch_through_dns(session, "beta.test", bound), ==, 0);
+
+    /* Dead: nothing listens on the port (the kernel answers port unreachable). */
+    dns_server_stop(server);
+    g_usleep(1200 * 1000); /* past beta's TTL */
+    g_assert_cmpint(fetch_through_dns(session, "gamma.test", bound), ==,
+                    URL_ERROR_DNS_LOOKUP_FAILED);
+    g_assert_cmpint(fetch_through_dns(session, "beta.test", bound), ==,
+                    URL_ERROR_DNS_LOOKUP_FAILED);
+    /* A new server on the same port: the session works again. */
+    server = dns_server_start(port, log);
+    g_assert_cmpint(fetch_through_dns(session, "gamma.test", bound), ==, 0);
+    g_assert_cmpint(fetch_through_dns(session, "beta.test", bound), ==, 0);
+
+    url_session_invalidate_and_cancel(session);
+    url_session_unref(session);
+    dns_server_stop(server);
+}
+
 int main(int argc, char **argv)
 {
     it_init(&argc, &argv);
@@ -310,5 +409,6 @@ int main(int argc, char **argv)
     it_add("/faults/h2-goaway-and-rst", test_h2_goaway_and_rst);
     it_add("/faults/disk-full", test_disk_full);
     it_add("/faults/out-of-file-descriptors", test_out_of_file_descriptors);
+    it_add("/faults/dns-server-goes-away", test_dns_server_goes_away);
     return it_run();
 }
