@@ -22,7 +22,8 @@ ROOT=$(pwd)
 SECONDS_EACH=${1:-20}
 BUILD=${URL_FUZZ_BUILD_DIR:-$ROOT/build-fuzz}
 JOBS=${URL_FUZZ_JOBS:-$(nproc 2>/dev/null || echo 2)}
-ALL_TARGETS="fuzz_url fuzz_response fuzz_metrics_json fuzz_input_stream fuzz_cookie fuzz_cache_entry"
+ALL_TARGETS="fuzz_url fuzz_response fuzz_metrics_json fuzz_input_stream fuzz_cookie fuzz_cache_entry
+    fuzz_resume_data fuzz_nat64 fuzz_dns_answer"
 TARGETS=${URL_FUZZ_TARGETS:-$ALL_TARGETS}
 
 case "$SECONDS_EACH" in
