@@ -3,7 +3,7 @@
 # pushing.
 #
 #   scripts/test.sh             everything below
-#   scripts/test.sh --no-asan   skip steps 4, 5, 7 and 8 (a quicker local round)
+#   scripts/test.sh --no-asan   skip steps 4, 5, 7, 8 and 9 (a quicker local round)
 #
 #   1. scripts/install-deps.sh            install missing Debian packages
 #   2. build/                             configure and build (RelWithDebInfo)
@@ -12,8 +12,10 @@
 #                                         without the Python and Lua bindings
 #   5. ctest in build-asan/               the C tests again under ASan+UBSan (leaks included)
 #   6. scripts/check-format.sh            clang-format on every tracked .c and .h
-#   7. test/fuzz/run.sh 20                each libFuzzer target for 20 s (build-fuzz/, clang)
+#   7. test/fuzz/run.sh 15                each libFuzzer target for 15 s (build-fuzz/, clang)
 #   8. test/reliability/run-tsan.sh       the threading tests under TSan (build-tsan/)
+#   9. test/reliability/run-valgrind.sh   the integration and reliability programs under
+#                                         valgrind memcheck (build/), no leak allowed
 #
 # A failing step does not stop the others (except that tests need their build); the exit
 # status is non-zero when any step failed, and a summary ends the output. Logs of the
@@ -141,8 +143,10 @@ main() {
     step "formatting (scripts/check-format.sh)" scripts/check-format.sh || true
 
     if [ "$asan" = yes ]; then
-        step "fuzzers (test/fuzz/run.sh 20)" test/fuzz/run.sh 20 || true
+        step "fuzzers (test/fuzz/run.sh 15)" test/fuzz/run.sh 15 || true
         step "TSan (test/reliability/run-tsan.sh)" test/reliability/run-tsan.sh || true
+        step "valgrind (test/reliability/run-valgrind.sh)" \
+            test/reliability/run-valgrind.sh "$BUILD_DIR" || true
     else
         skip "fuzzers and TSan" "--no-asan"
     fi
