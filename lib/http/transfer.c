@@ -152,8 +152,8 @@ static size_t on_body(char *data, size_t size, size_t count, void *user)
         self->body_decoded += (int64_t)length; /* a transfer being ended */
         return length;
     }
-    if (self->content_coded && self->max_decoded > 0 &&
-        (int64_t)length > self->max_decoded - self->body_decoded) {
+    if (self->decoded_too_large || (self->content_coded && self->max_decoded > 0 &&
+                                    (int64_t)length > self->max_decoded - self->body_decoded)) {
         self->decoded_too_large = true;
         return 0; /* curl fails the transfer with CURLE_WRITE_ERROR */
     }
@@ -486,7 +486,16 @@ void url__transfer_set_paused(UrlTransfer *self, bool recv, bool send)
     self->paused_recv = recv;
     self->paused_send = send;
     int mask = (recv ? CURLPAUSE_RECV : 0) | (send ? CURLPAUSE_SEND : 0);
-    curl_easy_pause(self->easy, mask);
+    CURLcode code = curl_easy_pause(self->easy, mask);
+    if (code == CURLE_WRITE_ERROR && self->decoded_too_large) {
+        /* on_body refused body data libcurl held for the paused transfer (the decoded
+         * limit). libcurl 7.88 then returns from curl_easy_pause without waking the
+         * transfer, which would sit until a timeout: pausing and continuing again wakes
+         * it, and it fails at its next write (or, at the end of the body, completes and
+         * url__transfer_error still reports the limit). */
+        curl_easy_pause(self->easy, mask | CURLPAUSE_RECV);
+        curl_easy_pause(self->easy, mask);
+    }
 }
 
 bool url__transfer_is_recv_paused(UrlTransfer *self)
@@ -511,6 +520,15 @@ bool url__transfer_has_response(UrlTransfer *self)
 
 UrlError *url__transfer_error(UrlTransfer *self, CURLcode code, const char *url)
 {
+    /* Also with CURLE_OK: the limit may have cut the body inside curl_easy_pause, which
+     * does not fail the transfer. */
+    if (self->decoded_too_large)
+        return url__error_newf(URL_ERROR_DATA_LENGTH_EXCEEDS_MAXIMUM, url,
+                               "the response body decodes to more than %" G_GINT64_FORMAT
+                               " bytes, the session's max_decoded_body_size",
+                               (gint64)self->max_decoded);
+    if (code == CURLE_OK)
+        return NULL;
     if (code == CURLE_WRITE_ERROR && self->head_too_large)
         return url__error_newf(URL_ERROR_BAD_SERVER_RESPONSE, url,
                                "the server sent a response head larger than %d KiB",
@@ -527,11 +545,6 @@ UrlError *url__transfer_error(UrlTransfer *self, CURLcode code, const char *url)
         return url__error_newf(URL_ERROR_BAD_SERVER_RESPONSE, url,
                                "the server sent a response header line too long to parse "
                                "(libcurl refuses lines over 100 KiB)");
-    if (code == CURLE_WRITE_ERROR && self->decoded_too_large)
-        return url__error_newf(URL_ERROR_DATA_LENGTH_EXCEEDS_MAXIMUM, url,
-                               "the response body decodes to more than %" G_GINT64_FORMAT
-                               " bytes, the session's max_decoded_body_size",
-                               (gint64)self->max_decoded);
     if (code == CURLE_WRITE_ERROR && self->head_invalid)
         return url__error_newf(URL_ERROR_BAD_SERVER_RESPONSE, url,
                                "the server sent a malformed response header");

@@ -107,7 +107,8 @@ void *url__transfer_get_owner(UrlTransfer *transfer);
 void url__transfer_set_paused(UrlTransfer *transfer, bool recv, bool send);
 bool url__transfer_is_recv_paused(UrlTransfer *transfer);
 
-/* The error for a finished transfer's CURLcode, with curl's message; NULL for CURLE_OK. */
+/* The error for a finished transfer's CURLcode, with curl's message; NULL for CURLE_OK
+ * unless the decoded limit cut the body. */
 UrlError *url__transfer_error(UrlTransfer *transfer, CURLcode code, const char *url);
 
 /* Request body bytes handed to curl so far. */

@@ -905,8 +905,7 @@ void url__task_net_transfer_done(UrlSessionTask *task, CURLcode code)
         net->resume_mismatch
             ? url__error_newf(URL_ERROR_BAD_SERVER_RESPONSE, net->request->url,
                               "the server answered the resumed download with another range")
-        : code == CURLE_OK ? NULL
-                           : url__transfer_error(net->transfer, code, net->request->url);
+            : url__transfer_error(net->transfer, code, net->request->url);
     error = url__task_resolve_explain(task, net->transfer, error);
     url__task_auth_tunnel_refused(task, net->transfer, &error);
     url__task_auth_trust_asked(task, url__transfer_get_server_trust(net->transfer), &error);
