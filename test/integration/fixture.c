@@ -322,6 +322,9 @@ static void run_test(gconstpointer data)
         return;
     }
     if (in_process()) {
+        /* As in a fresh process: nothing cached by an earlier test (the shared cache of
+         * default configurations lives as long as the process). */
+        url_cache_remove_all_cached_responses(url_cache_shared());
         run_test_fn(test);
         remove_contents(server.download_dir);
         remove_contents(server.scratch_dir);
