@@ -178,21 +178,27 @@ return {
     { "many tasks at once", function(T)
         local s = T.session { max_connections_per_host = 6 }
         local digest = T.sha256_file(T.env.URL_TEST_WWW .. "/1k.bin")
-        local done, bad = 0, 0
+        local done, bad, first_error = 0, 0, "none"
         local tasks = {}
         for i = 1, 100 do
             local kind = ({ "http", "https", nil })[i % 3 + 1]
             tasks[i] = s:data_task(T.url("/files/1k.bin", kind), {
                 on_complete = function(err, r, body)
                     done = done + 1
-                    if err or #body ~= 1024 then bad = bad + 1 end
+                    if err or #body ~= 1024 then
+                        bad = bad + 1
+                        if first_error == "none" then
+                            first_error = err and (err.code .. " " .. err.message)
+                                or ("a body of " .. #body .. " bytes")
+                        end
+                    end
                 end,
             })
         end
         for _, t in ipairs(tasks) do t:resume() end
         T.check(s:run(120), "run")
         T.eq(done, 100, "completions")
-        T.eq(bad, 0, "failures")
+        T.eq(bad, 0, "failures (the first: " .. first_error .. ")")
         T.eq(T.sha256_string(tasks[50]:result()), digest, "a body")
         local ids = {}
         for _, t in ipairs(tasks) do
