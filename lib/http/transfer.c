@@ -247,6 +247,13 @@ static int on_progress(void *user, curl_off_t dltotal, curl_off_t dlnow, curl_of
     return 0;
 }
 
+static int on_prereq(void *user, char *remote_ip, char *local_ip, int remote_port, int local_port)
+{
+    UrlTransfer *self = user;
+    return self->callbacks->on_ready(self->owner, self) ? CURL_PREREQFUNC_OK
+                                                        : CURL_PREREQFUNC_ABORT;
+}
+
 static bool open_body_file(UrlTransfer *self, const char *path, UrlError **error)
 {
     self->body_fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -408,6 +415,15 @@ UrlTransfer *url__transfer_new(const UrlTransferSpec *spec, const UrlTransferCal
     curl_easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, on_progress);
     curl_easy_setopt(easy, CURLOPT_XFERINFODATA, self);
+    if (callbacks->on_ready) {
+        curl_easy_setopt(easy, CURLOPT_PREREQFUNCTION, on_prereq);
+        curl_easy_setopt(easy, CURLOPT_PREREQDATA, self);
+    }
+    if (spec->own_connection) {
+        curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, 1L);
+        curl_easy_setopt(easy, CURLOPT_FORBID_REUSE, 1L);
+        curl_easy_setopt(easy, CURLOPT_PIPEWAIT, 0L);
+    }
     bool cleartext_h2 = spec->http_version == CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE;
     url__socket_factory_install(
         easy, &self->sockets, cleartext_h2 ? &url__socket_policy_h2c : &url__socket_policy_default);
@@ -501,6 +517,11 @@ void url__transfer_set_paused(UrlTransfer *self, bool recv, bool send)
 bool url__transfer_is_recv_paused(UrlTransfer *self)
 {
     return self->paused_recv;
+}
+
+void url__transfer_mark_start(UrlTransfer *self)
+{
+    self->fetch_start = now_seconds();
 }
 
 int64_t url__transfer_get_body_sent(UrlTransfer *self)

@@ -7,14 +7,16 @@
  *     --interface-type IF=TYPE    (repeatable)
  *     --wait                      waits_for_connectivity
  *     --manage-endpoints          the session may set the kernel PM's MPTCP endpoints
+ *     --wifi-assist [--head-start S]
+ *                                 Wi-Fi Assist, with its head start
  *     --request-timeout S, --resource-timeout S
  *     --repeat N                  N requests one after another (same session)
  *     -o FILE                     the (last) body
  *     --metrics FILE              the (last) task's metrics JSON
  *
  * Prints "waiting N", "better_route N", "error CODE" (0 on success) and, with --repeat,
- * "median_ms X" and "p95_ms X" (request start to completion). Exit status 0 when every
- * request succeeded. */
+ * "median_ms X" and "p95_ms X" (request start to completion), and "elapsed_ms X" for the
+ * last request. Exit status 0 when every request succeeded. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,6 +95,10 @@ int main(int argc, char **argv)
             wait = true;
         } else if (strcmp(arg, "--manage-endpoints") == 0) {
             url_session_configuration_set_manages_mptcp_endpoints(configuration, true);
+        } else if (strcmp(arg, "--wifi-assist") == 0) {
+            url_session_configuration_set_wifi_assist(configuration, true);
+        } else if (strcmp(arg, "--head-start") == 0 && next) {
+            url_session_configuration_set_wifi_assist_head_start(configuration, atof(argv[++i]));
         } else if (strcmp(arg, "--interface-type") == 0 && next) {
             char **pair = g_strsplit(argv[++i], "=", 2);
             UrlInterfaceType type;
@@ -145,7 +151,7 @@ int main(int argc, char **argv)
     };
     UrlSession *session = url_session_new(configuration, &delegate, &state, NULL);
     url_session_configuration_unref(configuration);
-    double *times = g_new(double, repeat);
+    double *times = g_new(double, repeat), elapsed = 0;
     int failures = 0;
     for (int r = 0; r < repeat; r++) {
         if (output) {
@@ -161,7 +167,7 @@ int main(int argc, char **argv)
         gint64 start = g_get_monotonic_time();
         url_session_task_resume(task);
         url_session_task_wait(task, resource_timeout + 30);
-        times[r] = (double)(g_get_monotonic_time() - start) / 1000.0;
+        times[r] = elapsed = (double)(g_get_monotonic_time() - start) / 1000.0;
         url_session_task_unref(task);
         if (state.out)
             fclose(state.out);
@@ -173,6 +179,7 @@ int main(int argc, char **argv)
     qsort(times, (size_t)repeat, sizeof *times, compare);
     printf("waiting %d\nbetter_route %d\nerror %d\n", state.waiting, state.better_route,
            state.error_code);
+    printf("elapsed_ms %.3f\n", elapsed);
     if (repeat > 1) {
         printf("median_ms %.3f\n", times[repeat / 2]);
         /* The nearest-rank 95th percentile. */

@@ -21,6 +21,10 @@
 #   multipath.sh pm DIR kernel|userspace
 #                                      the client namespace's path manager (pm_type)
 #   multipath.sh bytes DIR wifi|cell   bytes received plus sent on that client link
+#   multipath.sh blackhole DIR wifi|cell on|off
+#                                      drop every packet in and out of that client link
+#                                      (nftables in the client namespace); the link stays
+#                                      up with its address and routes
 #   multipath.sh check                 exit 0 when root with ip, tc and MPTCP; else 77
 #
 # Addresses (documentation and private ranges, inside the namespaces only):
@@ -55,7 +59,7 @@ check() {
         exit 77
     }
     local tool
-    for tool in ip tc python3 cc; do
+    for tool in ip tc nft python3 cc; do
         command -v "$tool" >/dev/null 2>&1 || {
             echo "multipath: needs $tool" >&2
             exit 77
@@ -237,6 +241,24 @@ bytes() {
         \$(cat /sys/class/net/$dev/statistics/tx_bytes)))"
 }
 
+blackhole() {
+    load "$1"
+    read -r dev _ _ _ _ <<<"$(side "$2")"
+    local table=blackhole_$2
+    case $3 in
+    on)
+        ip netns exec "$CLIENT" nft -f - <<NFT
+table netdev $table {
+    chain in { type filter hook ingress device "$dev" priority -500; policy drop; }
+    chain out { type filter hook egress device "$dev" priority -500; policy drop; }
+}
+NFT
+        ;;
+    off) ip netns exec "$CLIENT" nft delete table netdev "$table" 2>/dev/null || true ;;
+    *) die "blackhole: on or off" ;;
+    esac
+}
+
 command=${1:-}
 shift || true
 case $command in
@@ -258,6 +280,7 @@ delay) delay "$@" ;;
 endpoints) endpoints "$@" ;;
 pm) pm "$@" ;;
 bytes) bytes "$@" ;;
+blackhole) blackhole "$@" ;;
 check) check ;;
-*) die "usage: multipath.sh up|down|client|server|link|shape|delay|endpoints|pm|bytes|check" ;;
+*) die "usage: multipath.sh up|down|client|server|link|shape|delay|endpoints|pm|bytes|blackhole|check" ;;
 esac
