@@ -12,8 +12,11 @@
  * destroy, set-flags by token). With the kernel path manager and permission to manage
  * endpoints, the namespace's endpoints are set for it: a subflow endpoint per secondary
  * interface (backup for handover), re-announced when the primary comes back so that
- * existing connections open a subflow on it again. Otherwise the kernel does what its
- * endpoints say, and this only watches. */
+ * existing connections open a subflow on it again; for interactive, the primary gets an
+ * endpoint without the subflow flag too, so that every path (the first subflow's
+ * included) has one whose backup flag follows the RTTs (set-flags by endpoint id: the
+ * kernel sends MP_PRIO on each subflow from that address). Otherwise the kernel does
+ * what its endpoints say, and this only watches. */
 #include "mptcp/subflow_policy.h"
 
 #include <arpa/inet.h>
@@ -74,20 +77,39 @@ static struct {
     gint64 endpoint_attempt;            /* monotonic µs of the last attempt */
     char *endpoint_signature;           /* what was last set */
     char endpoint_primary[IF_NAMESIZE]; /* the primary then ("" when there was none) */
+    /* Interactive with the kernel PM: the backup flag each interface's endpoint should
+     * carry, from the RTTs of a watched connection's subflows. */
+    InterfaceState endpoint_backup[MAX_INTERFACES];
 } policy;
+
+static InterfaceState *state_in(InterfaceState *states, const char *name)
+{
+    for (int i = 0; i < MAX_INTERFACES; i++)
+        if (strcmp(states[i].name, name) == 0)
+            return &states[i];
+    for (int i = 0; i < MAX_INTERFACES; i++) {
+        if (states[i].name[0] == '\0') {
+            g_strlcpy(states[i].name, name, sizeof states[i].name);
+            return &states[i];
+        }
+    }
+    return &states[MAX_INTERFACES - 1];
+}
 
 static InterfaceState *interface_state(Connection *c, const char *name)
 {
-    for (int i = 0; i < MAX_INTERFACES; i++)
-        if (strcmp(c->interfaces[i].name, name) == 0)
-            return &c->interfaces[i];
-    for (int i = 0; i < MAX_INTERFACES; i++) {
-        if (c->interfaces[i].name[0] == '\0') {
-            g_strlcpy(c->interfaces[i].name, name, sizeof c->interfaces[i].name);
-            return &c->interfaces[i];
-        }
-    }
-    return &c->interfaces[MAX_INTERFACES - 1];
+    return state_in(c->interfaces, name);
+}
+
+/* Interactive: whether a path with @rtt should be backup when the best one has @best,
+ * keeping @current inside the hysteresis band. */
+static bool rtt_demotes(double rtt, double best, bool current)
+{
+    if (rtt > best * RTT_FACTOR + RTT_MARGIN)
+        return true;
+    if (rtt < best * RTT_FACTOR)
+        return false;
+    return current;
 }
 
 static bool local_address(const UrlLinkState *links, const UrlPathInterface *interface, int family,
@@ -250,11 +272,8 @@ static void steer(Connection *c, const UrlPath *path, const UrlLinkState *links,
         for (size_t i = 0; best > 0 && i < n; i++) {
             if (slots[i].subflow == NULL || slots[i].subflow->rtt <= 0)
                 continue;
-            double rtt = slots[i].subflow->rtt;
-            if (rtt > best * RTT_FACTOR + RTT_MARGIN)
-                set_backup(c, &slots[i], true);
-            else if (rtt < best * RTT_FACTOR)
-                set_backup(c, &slots[i], false);
+            bool current = interface_state(c, slots[i].interface->name)->backup;
+            set_backup(c, &slots[i], rtt_demotes(slots[i].subflow->rtt, best, current));
         }
         return;
     }
@@ -268,6 +287,37 @@ static void steer(Connection *c, const UrlPath *path, const UrlLinkState *links,
         return;
     case URL_MULTIPATH_SERVICE_TYPE_NONE:
         return;
+    }
+}
+
+/* Kernel PM, interactive: which interfaces' endpoints should be backup, from the RTTs of
+ * @c's subflows (the lowest per permitted interface). */
+static void rank_endpoints(Connection *c, const UrlPath *path, const UrlLinkState *links)
+{
+    UrlMptcpSubflow subflows[MAX_SUBFLOWS];
+    size_t count = url__mptcp_subflows(c->fd, subflows, MAX_SUBFLOWS);
+    double rtts[MAX_INTERFACES] = {0}, best = -1;
+    const UrlPathInterface *interfaces[MAX_INTERFACES];
+    size_t n = 0;
+    for (size_t i = 0; url__path_interface(path, i) && n < MAX_INTERFACES; i++) {
+        const UrlPathInterface *interface = url__path_interface(path, i);
+        if (!url__interface_permitted(interface, &c->options.policy))
+            continue;
+        for (size_t j = 0; j < count; j++) {
+            const UrlLink *link = url__link_state_find_address(links, subflows[j].local);
+            if (link && link->index == interface->index && subflows[j].established &&
+                subflows[j].rtt > 0 && (rtts[n] == 0 || subflows[j].rtt < rtts[n]))
+                rtts[n] = subflows[j].rtt;
+        }
+        if (rtts[n] > 0 && (best < 0 || rtts[n] < best))
+            best = rtts[n];
+        interfaces[n++] = interface;
+    }
+    for (size_t i = 0; best > 0 && i < n; i++) {
+        if (rtts[i] <= 0)
+            continue;
+        InterfaceState *state = state_in(policy.endpoint_backup, interfaces[i]->name);
+        state->backup = rtt_demotes(rtts[i], best, state->backup);
     }
 }
 
@@ -307,14 +357,18 @@ static void manage_endpoints(const UrlPath *path, const UrlLinkState *links)
     for (size_t i = 0; url__path_interface(path, i); i++) {
         const UrlPathInterface *interface = url__path_interface(path, i);
         bool is_primary = interface == primary;
+        bool interactive = wish == URL_MULTIPATH_SERVICE_TYPE_INTERACTIVE;
         if (!url__interface_permitted(interface, &options->policy) ||
-            (is_primary && !primary_returned && !policy.primary_announced))
+            (is_primary && !interactive && !primary_returned && !policy.primary_announced))
             continue;
         UrlPmAddress endpoint;
         if (!local_address(links, interface, AF_INET, &endpoint))
             continue;
-        endpoint.flags = MPTCP_PM_ADDR_FLAG_SUBFLOW;
-        if (wish == URL_MULTIPATH_SERVICE_TYPE_HANDOVER && !is_primary)
+        /* Interactive: the first subflow's address is an endpoint only for its flags; the
+         * subflow flag would have the kernel open a second subflow from it. */
+        endpoint.flags = is_primary && interactive ? 0 : MPTCP_PM_ADDR_FLAG_SUBFLOW;
+        if ((wish == URL_MULTIPATH_SERVICE_TYPE_HANDOVER && !is_primary) ||
+            (interactive && state_in(policy.endpoint_backup, interface->name)->backup))
             endpoint.flags |= MPTCP_PM_ADDR_FLAG_BACKUP;
         endpoint.id = endpoint_id(interface);
         g_array_append_val(wanted, endpoint);
@@ -338,9 +392,14 @@ static void manage_endpoints(const UrlPath *path, const UrlLinkState *links)
                 continue;
             if (want == NULL || memcmp(&want->address, &have->address, sizeof have->address))
                 failures += url__pm_endpoint_delete(have->id) != 0;
-            else if ((want->flags ^ have->flags) & MPTCP_PM_ADDR_FLAG_BACKUP)
-                failures += url__pm_endpoint_set_backup(
-                                have->id, want->flags & MPTCP_PM_ADDR_FLAG_BACKUP) != 0;
+            else if ((want->flags ^ have->flags) & MPTCP_PM_ADDR_FLAG_BACKUP) {
+                int result =
+                    url__pm_endpoint_set_backup(have->id, want->flags & MPTCP_PM_ADDR_FLAG_BACKUP);
+                g_debug("mptcp: endpoint id %u %s: %s", have->id,
+                        want->flags & MPTCP_PM_ADDR_FLAG_BACKUP ? "backup" : "active",
+                        result ? g_strerror(-result) : "done");
+                failures += result != 0;
+            }
         }
         for (guint j = 0; j < wanted->len; j++) {
             const UrlPmAddress *want = &g_array_index(wanted, UrlPmAddress, j);
@@ -430,6 +489,7 @@ static void look(void)
     gpointer key, value;
     GArray *gone = g_array_new(FALSE, FALSE, sizeof(int));
     UrlPath *managed_path = NULL;
+    bool ranked = false;
     g_hash_table_iter_init(&iter, policy.connections);
     while (g_hash_table_iter_next(&iter, &key, &value)) {
         Connection *c = value;
@@ -444,8 +504,15 @@ static void look(void)
             size_t count = url__mptcp_subflows(c->fd, subflows, MAX_SUBFLOWS);
             steer(c, path, links, subflows, count);
         }
-        if (c->backend == URL__PATH_MANAGER_KERNEL_MANAGED && managed_path == NULL)
-            managed_path = url_path_ref(path);
+        if (c->backend == URL__PATH_MANAGER_KERNEL_MANAGED) {
+            if (managed_path == NULL)
+                managed_path = url_path_ref(path);
+            /* Endpoints are the namespace's: one connection's RTTs decide. */
+            if (!ranked && c->options.service_type == URL_MULTIPATH_SERVICE_TYPE_INTERACTIVE) {
+                rank_endpoints(c, path, links);
+                ranked = true;
+            }
+        }
         url_path_unref(path);
     }
     for (guint i = 0; i < gone->len; i++)
