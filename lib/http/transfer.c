@@ -67,6 +67,8 @@ struct UrlTransfer {
     UrlServerTrust trust; /* mode URL__TRUST_VERIFY: not installed */
 
     UrlSocketFactory sockets;
+    char busy_local[64]; /* the MPTCP connection marked busy for this transfer */
+    int busy_port;       /* 0: none */
     struct curl_slist *resolve;
     bool tcp_fast_open;
 };
@@ -247,11 +249,20 @@ static int on_progress(void *user, curl_off_t dltotal, curl_off_t dlnow, curl_of
     return 0;
 }
 
+/* The connection is ready and the request about to go out: the owner may still stop it
+ * here; an MPTCP connection is busy from now until the transfer is freed. */
 static int on_prereq(void *user, char *remote_ip, char *local_ip, int remote_port, int local_port)
 {
     UrlTransfer *self = user;
-    return self->callbacks->on_ready(self->owner, self) ? CURL_PREREQFUNC_OK
-                                                        : CURL_PREREQFUNC_ABORT;
+    if (self->callbacks->on_ready && !self->callbacks->on_ready(self->owner, self))
+        return CURL_PREREQFUNC_ABORT;
+    if (self->sockets.mptcp.service_type != URL_MULTIPATH_SERVICE_TYPE_NONE && local_ip &&
+        !self->busy_port) {
+        g_strlcpy(self->busy_local, local_ip, sizeof self->busy_local);
+        self->busy_port = local_port;
+        url__subflow_policy_set_busy(self->busy_local, self->busy_port, true);
+    }
+    return CURL_PREREQFUNC_OK;
 }
 
 static bool open_body_file(UrlTransfer *self, const char *path, UrlError **error)
@@ -415,10 +426,8 @@ UrlTransfer *url__transfer_new(const UrlTransferSpec *spec, const UrlTransferCal
     curl_easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, on_progress);
     curl_easy_setopt(easy, CURLOPT_XFERINFODATA, self);
-    if (callbacks->on_ready) {
-        curl_easy_setopt(easy, CURLOPT_PREREQFUNCTION, on_prereq);
-        curl_easy_setopt(easy, CURLOPT_PREREQDATA, self);
-    }
+    curl_easy_setopt(easy, CURLOPT_PREREQFUNCTION, on_prereq);
+    curl_easy_setopt(easy, CURLOPT_PREREQDATA, self);
     if (spec->own_connection) {
         curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, 1L);
         curl_easy_setopt(easy, CURLOPT_FORBID_REUSE, 1L);
@@ -463,6 +472,8 @@ void url__transfer_free(UrlTransfer *self)
 {
     if (self == NULL)
         return;
+    if (self->busy_port)
+        url__subflow_policy_set_busy(self->busy_local, self->busy_port, false);
     if (self->easy && self->driver)
         url__multi_driver_give_easy(self->driver, self->easy);
     else if (self->easy)

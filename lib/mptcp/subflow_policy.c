@@ -2,8 +2,10 @@
  *
  *   handover     the primary interface (best permitted one that is not cellular) carries
  *                the data; a cellular subflow is opened when the primary is gone, has no
- *                subflow, or its subflow is retransmitting (RTO), and closed once the
- *                primary has been healthy for URL__HANDOVER_SETTLE_SECONDS;
+ *                subflow, its subflow is retransmitting (RTO, backoff), or a transfer
+ *                runs and the subflow moved no byte for URL__HANDOVER_STALL_SECONDS (a
+ *                link that stays up and delivers nothing), and closed once the primary
+ *                has been healthy for URL__HANDOVER_SETTLE_SECONDS;
  *   interactive  a subflow on every permitted interface, all but the lowest-RTT one
  *                marked backup, re-evaluated as RTTs change;
  *   aggregate    a subflow on every permitted interface, none backup.
@@ -56,7 +58,10 @@ typedef struct {
     UrlPmAddress remote;
     char remote_text[48];
     gint64 primary_healthy_since; /* 0: not healthy */
-    int closing[MAX_SUBFLOWS];    /* local ports of subflows we asked to close */
+    int busy;                     /* transfers using the connection now */
+    int64_t progress_bytes;       /* the primary subflow's bytes moved at progress_at */
+    gint64 progress_at;
+    int closing[MAX_SUBFLOWS]; /* local ports of subflows we asked to close */
     int closing_count;
     InterfaceState interfaces[MAX_INTERFACES];
 } Connection;
@@ -182,6 +187,19 @@ static void destroy_subflow(Connection *c, const UrlMptcpSubflow *s)
             result ? g_strerror(-result) : "done");
 }
 
+/* Handover: a busy connection whose primary subflow moved nothing for a while. While
+ * idle (or when the subflow changes) the clock restarts. */
+static bool stalled(Connection *c, const UrlMptcpSubflow *primary, gint64 now)
+{
+    int64_t bytes = primary->bytes_received + primary->bytes_sent;
+    if (c->busy == 0 || bytes != c->progress_bytes) {
+        c->progress_bytes = bytes;
+        c->progress_at = now;
+        return false;
+    }
+    return now - c->progress_at >= (gint64)(URL__HANDOVER_STALL_SECONDS * G_USEC_PER_SEC);
+}
+
 static void set_backup(Connection *c, const Slot *slot, bool backup)
 {
     InterfaceState *state = interface_state(c, slot->interface->name);
@@ -233,8 +251,9 @@ static void steer(Connection *c, const UrlPath *path, const UrlLinkState *links,
         for (size_t i = 0; i < n; i++)
             if (primary && slots[i].interface == primary)
                 main = &slots[i];
-        bool healthy =
-            main && main->subflow && main->subflow->established && main->subflow->retransmits == 0;
+        bool healthy = main && main->subflow && main->subflow->established &&
+                       main->subflow->retransmits == 0 && main->subflow->backoff == 0 &&
+                       !stalled(c, main->subflow, now);
         if (primary && !(main && main->subflow))
             create_subflow(c, links, primary);
         if (!healthy) {
@@ -440,6 +459,19 @@ static void connection_free(gpointer data)
     g_free(c);
 }
 
+/* The numeric address of @address in @text; returns its port. */
+static int address_text(const struct sockaddr_storage *address, char *text, size_t size)
+{
+    if (address->ss_family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)address;
+        inet_ntop(AF_INET, &in->sin_addr, text, (socklen_t)size);
+        return ntohs(in->sin_port);
+    }
+    const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)address;
+    inet_ntop(AF_INET6, &in6->sin6_addr, text, (socklen_t)size);
+    return ntohs(in6->sin6_port);
+}
+
 /* Connected yet? Then MPTCP or fallen back; the token and the peer for later requests. */
 static bool establish(Connection *c)
 {
@@ -455,16 +487,7 @@ static bool establish(Connection *c)
     if (getsockopt(c->fd, SOL_MPTCP, MPTCP_INFO, &info, &length) != 0 || info.mptcpi_token == 0)
         return false;
     c->token = info.mptcpi_token;
-    int port = 0;
-    if (peer.ss_family == AF_INET) {
-        const struct sockaddr_in *in = (const struct sockaddr_in *)&peer;
-        inet_ntop(AF_INET, &in->sin_addr, c->remote_text, sizeof c->remote_text);
-        port = ntohs(in->sin_port);
-    } else {
-        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)&peer;
-        inet_ntop(AF_INET6, &in6->sin6_addr, c->remote_text, sizeof c->remote_text);
-        port = ntohs(in6->sin6_port);
-    }
+    int port = address_text(&peer, c->remote_text, sizeof c->remote_text);
     url__pm_address_parse(&c->remote, c->remote_text, (uint16_t)port);
     c->established = true;
     return true;
@@ -556,6 +579,29 @@ void url__subflow_policy_forget(int fd)
 {
     if (policy.connections)
         g_hash_table_remove(policy.connections, GINT_TO_POINTER(fd));
+}
+
+void url__subflow_policy_set_busy(const char *local, int port, bool busy)
+{
+    if (policy.connections == NULL || local == NULL)
+        return;
+    GHashTableIter iter;
+    gpointer key, value;
+    g_hash_table_iter_init(&iter, policy.connections);
+    while (g_hash_table_iter_next(&iter, &key, &value)) {
+        Connection *c = value;
+        struct sockaddr_storage own;
+        socklen_t length = sizeof own;
+        char text[48];
+        if (getsockname(c->fd, (struct sockaddr *)&own, &length) != 0 ||
+            address_text(&own, text, sizeof text) != port || strcmp(text, local) != 0)
+            continue;
+        c->busy += busy ? 1 : -1;
+        if (c->busy < 0)
+            c->busy = 0;
+        c->progress_bytes = -1; /* the stall clock starts at the next look */
+        return;
+    }
 }
 
 UrlPathManagerKind url__subflow_policy_backend(int fd)
