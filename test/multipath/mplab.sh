@@ -29,6 +29,22 @@ lab_up() {
 
 lab() { "$MPLAB" "$1" "$work/lab" "${@:2}"; }
 
+# use_backend userspace|kernel-managed: the client namespace's path manager for that
+# backend, no hand-made endpoints, and in $extra the mp_client options it needs.
+use_backend() {
+    case $1 in
+    userspace)
+        lab pm userspace
+        extra=()
+        ;;
+    kernel-managed)
+        lab pm kernel
+        extra=(--manage-endpoints)
+        ;;
+    esac
+    lab endpoints none
+}
+
 # fetch NAME ARGS...: mp_client in the client namespace; body in $work/NAME.body, metrics
 # in $work/NAME.json, stdout in $work/NAME.out; its exit status in $status, and the bytes
 # each link carried in $wifi_bytes and $cell_bytes.

@@ -14,17 +14,11 @@ single=$(out single median_ms)
 check "without multipath, latency is Wi-Fi's (over 60 ms)" ge "$single" 60
 
 for backend in userspace kernel-managed; do
-    case $backend in
+    use_backend $backend
     # The first requests go over Wi-Fi until the flags change (a policy turn, 250 ms,
     # after the cellular subflow has an RTT; the kernel PM's endpoints come a turn after
     # the connection): the median is taken over 41 requests.
-    userspace) extra=(--repeat 41) ;;
-    kernel-managed)
-        lab pm kernel
-        extra=(--manage-endpoints --repeat 41)
-        ;;
-    esac
-    lab endpoints none
+    extra+=(--repeat 41)
     fetch both --multipath interactive "${extra[@]}" "http://$SERVER_IP/small.txt"
     check "$backend: interactive: requests succeed" [ "$status" = 0 ]
     check "$backend: interactive: body identical" same_body both small.txt
