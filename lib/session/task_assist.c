@@ -117,6 +117,16 @@ bool url__task_assist_ready(UrlSessionTask *task, UrlTransfer *transfer)
     return true;
 }
 
+/* The cellular attempt (in the multi) becomes the hop's transfer; the other is dropped. */
+static void racer_takes_over(UrlSessionTask *task, UrlTaskAssist *assist)
+{
+    drop(task, task->net.transfer, true);
+    task->net.transfer = assist->racer;
+    assist->racer = NULL;
+    assist->racing = false;
+    url__timer_disarm(assist->timer);
+}
+
 bool url__task_assist_transfer_done(UrlSessionTask *task, UrlTransfer *transfer, CURLcode code)
 {
     UrlTaskAssist *assist = task->net.assist;
@@ -126,6 +136,12 @@ bool url__task_assist_transfer_done(UrlSessionTask *task, UrlTransfer *transfer,
         drop(task, transfer, true);
         assist->loser = NULL;
         return true;
+    }
+    if (transfer == assist->racer && code == CURLE_PEER_FAILED_VERIFICATION) {
+        /* The server's identity is the same over any path: the cellular attempt's
+         * answer is the hop's (one trust question for the delegate, not two). */
+        racer_takes_over(task, assist);
+        return false;
     }
     if (transfer == assist->racer) {
         g_debug("wifi assist: the %s attempt failed: %s", assist->interface,
@@ -144,11 +160,7 @@ bool url__task_assist_transfer_done(UrlSessionTask *task, UrlTransfer *transfer,
         return false;
     g_debug("wifi assist: Wi-Fi failed (%s), %s goes on", curl_easy_strerror(code),
             assist->interface);
-    drop(task, transfer, true);
-    task->net.transfer = assist->racer;
-    assist->racer = NULL;
-    assist->racing = false;
-    url__timer_disarm(assist->timer);
+    racer_takes_over(task, assist);
     return true;
 }
 

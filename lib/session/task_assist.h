@@ -24,7 +24,9 @@ void url__task_assist_prepare(UrlSessionTask *task, const UrlTransferSpec *spec,
 bool url__task_assist_ready(UrlSessionTask *task, UrlTransfer *transfer);
 /* A transfer of the task ended (CURLMSG_DONE). Returns true when that was this module's
  * business (a loser, a cellular attempt that failed, or a Wi-Fi attempt that failed while
- * the cellular one goes on): the task's hop has not ended. */
+ * the cellular one goes on): the task's hop has not ended. A cellular attempt that failed
+ * the server's verification becomes task->net.transfer, and false is returned: its end
+ * is the hop's. */
 bool url__task_assist_transfer_done(UrlSessionTask *task, UrlTransfer *transfer, CURLcode code);
 /* The hop ends: any attempt but task->net.transfer is removed and freed. */
 void url__task_assist_clear(UrlSessionTask *task);

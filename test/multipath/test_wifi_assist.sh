@@ -47,6 +47,16 @@ check "Wi-Fi Assist off, Wi-Fi dead: the task fails (timed out)" [ "$(out off er
 check "Wi-Fi Assist off: no byte on cell0" [ "$cell_bytes" = 0 ]
 lab blackhole wifi off
 
+# Wi-Fi refusing at once (before the head start): the cellular attempt goes on now.
+lab blackhole wifi refuse
+fetch refused --multipath none --wifi-assist --head-start 5 "http://$SERVER_IP/blob.bin"
+check "Wi-Fi refusing: download succeeds over cellular" [ "$status" = 0 ]
+check "Wi-Fi refusing: body identical" same_body refused blob.bin
+check "Wi-Fi refusing: metrics name cell0" [ "$(metric refused "t['interface']")" = cell0 ]
+check "Wi-Fi refusing: no wait for the 5 s head start (done within 2 s)" \
+    lt "$(out refused elapsed_ms)" 2000
+lab blackhole wifi off
+
 # A race that Wi-Fi wins: its handshake takes 150 ms, cellular's 600 ms, and the
 # cellular attempt starts at 50 ms; it is dropped once Wi-Fi is ready, before it sends a
 # request (what crosses cell0 is at most ARP, SYN, SYN-ACK and RST).

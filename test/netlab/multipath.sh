@@ -21,10 +21,12 @@
 #   multipath.sh pm DIR kernel|userspace
 #                                      the client namespace's path manager (pm_type)
 #   multipath.sh bytes DIR wifi|cell   bytes received plus sent on that client link
-#   multipath.sh blackhole DIR wifi|cell on|off
-#                                      drop every packet in and out of that client link
-#                                      (nftables in the client namespace); the link stays
-#                                      up with its address and routes
+#   multipath.sh blackhole DIR wifi|cell on|refuse|off
+#                                      on: drop every packet in and out of that client
+#                                      link (nftables in the client namespace); the link
+#                                      stays up with its address and routes. refuse: TCP
+#                                      connections out of it fail at once (a reset from
+#                                      the client's own stack)
 #   multipath.sh check                 exit 0 when root with ip, tc and MPTCP; else 77
 #
 # Addresses (documentation and private ranges, inside the namespaces only):
@@ -254,8 +256,18 @@ table netdev $table {
 }
 NFT
         ;;
-    off) ip netns exec "$CLIENT" nft delete table netdev "$table" 2>/dev/null || true ;;
-    *) die "blackhole: on or off" ;;
+    refuse)
+        ip netns exec "$CLIENT" nft -f - <<NFT
+table inet $table {
+    chain out { type filter hook output priority 0; oifname "$dev" meta l4proto tcp reject with tcp reset; }
+}
+NFT
+        ;;
+    off)
+        ip netns exec "$CLIENT" nft delete table netdev "$table" 2>/dev/null || true
+        ip netns exec "$CLIENT" nft delete table inet "$table" 2>/dev/null || true
+        ;;
+    *) die "blackhole: on, refuse or off" ;;
     esac
 }
 
