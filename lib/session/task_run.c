@@ -374,9 +374,15 @@ static void on_progress(void *owner, UrlTransfer *transfer, int64_t sent)
     url__task_post_event(task, run_send_event, event, g_free);
 }
 
+/* Wi-Fi Assist may make another attempt the hop's transfer: it takes the task's pauses. */
 static bool on_ready(void *owner, UrlTransfer *transfer)
 {
-    return url__task_assist_ready(owner, transfer);
+    UrlSessionTask *task = owner;
+    UrlTransfer *before = task->net.transfer;
+    bool go = url__task_assist_ready(task, transfer);
+    if (task->net.transfer != before)
+        update_pause(task);
+    return go;
 }
 
 static const UrlTransferCallbacks transfer_callbacks = {
@@ -910,8 +916,12 @@ void url__task_net_body_stream_decided(UrlSessionTask *task, UrlInputStream *str
 void url__task_net_transfer_done(UrlSessionTask *task, UrlTransfer *transfer, CURLcode code)
 {
     UrlTaskNet *net = &task->net;
-    if (url__task_assist_transfer_done(task, transfer, code))
+    UrlTransfer *before = net->transfer;
+    if (url__task_assist_transfer_done(task, transfer, code)) {
+        if (net->transfer != before)
+            update_pause(task);
         return;
+    }
     UrlError *error =
         net->resume_mismatch
             ? url__error_newf(URL_ERROR_BAD_SERVER_RESPONSE, net->request->url,
