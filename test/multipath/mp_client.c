@@ -11,6 +11,7 @@
  *                                 Wi-Fi Assist, with its head start
  *     --request-timeout S, --resource-timeout S
  *     --repeat N                  N requests one after another (same session)
+ *     --gap S                     S seconds between them (the connection idles)
  *     -o FILE                     the (last) body
  *     --metrics FILE              the (last) task's metrics JSON
  *
@@ -84,6 +85,7 @@ int main(int argc, char **argv)
     bool no_cellular = false, wait = false;
     double request_timeout = 60, resource_timeout = 600;
     int repeat = 1;
+    double gap = 0;
     UrlSessionConfiguration *configuration = url_session_configuration_new_ephemeral();
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i], *next = i + 1 < argc ? argv[i + 1] : NULL;
@@ -114,6 +116,8 @@ int main(int argc, char **argv)
             resource_timeout = atof(argv[++i]);
         } else if (strcmp(arg, "--repeat") == 0 && next) {
             repeat = atoi(argv[++i]);
+        } else if (strcmp(arg, "--gap") == 0 && next) {
+            gap = atof(argv[++i]);
         } else if (strcmp(arg, "-o") == 0 && next) {
             output = argv[++i];
         } else if (strcmp(arg, "--metrics") == 0 && next) {
@@ -130,7 +134,7 @@ int main(int argc, char **argv)
     for (int t = 0; t < 4; t++)
         if (strcmp(multipath, types[t]) == 0)
             type = t;
-    if (url == NULL || type < 0 || repeat < 1 || repeat > 1000) {
+    if (url == NULL || type < 0 || repeat < 1 || repeat > 1000 || !(gap >= 0 && gap <= 60)) {
         fprintf(stderr, "usage: mp_client [--multipath TYPE] [--no-cellular] [--wait] URL\n");
         return 2;
     }
@@ -154,6 +158,8 @@ int main(int argc, char **argv)
     double *times = g_new(double, repeat), elapsed = 0;
     int failures = 0;
     for (int r = 0; r < repeat; r++) {
+        if (r > 0 && gap > 0)
+            g_usleep((gulong)(gap * G_USEC_PER_SEC));
         if (output) {
             state.out = fopen(output, "wb");
             if (state.out == NULL) {

@@ -6,7 +6,8 @@
 # subflow, and closes it once Wi-Fi delivers again; with the kernel one (endpoints it
 # manages) the backup subflow is there from the start and the kernel moves the traffic.
 # Either way the download completes without error and byte-identical, and Wi-Fi carries
-# the rest once it is back. The stall is the outage run's duration minus the healthy
+# the rest once it is back. A connection that idles between requests is not stalled: no
+# cellular subflow for it. The stall is the outage run's duration minus the healthy
 # run's (both links have the same rate, so any difference is time lost).
 . "$(dirname "$0")/mplab.sh"
 BLOB_MB=24 lab_up
@@ -21,6 +22,16 @@ for backend in userspace kernel-managed; do
         lt "$cell_bytes" 25165
     check "$backend: metrics name the backend" [ "$(metric healthy "t['path_manager']")" = $backend ]
     healthy=$(metric healthy "t['response_end'] - t['request_start']")
+
+    if [ $backend = userspace ]; then
+        fetch idle --multipath handover --repeat 2 --gap 3 "http://$SERVER_IP/small.txt"
+        check "$backend: idle 3 s between two requests on one connection: both succeed" \
+            [ "$status" = 0 ]
+        check "$backend: idle connection: not one byte on cell0 (no cellular subflow)" \
+            [ "$cell_bytes" = 0 ]
+        check "$backend: idle connection: the second request reused it" \
+            [ "$(metric idle "t['reused_connection']")" = True ]
+    fi
 
     # Wi-Fi silent from 1.5 s to 4.5 s; the bytes each link carried from 3 s after it
     # came back to the end say where the rest went.
