@@ -10,13 +10,15 @@ CLIENT_BIN=$1
 . "$(dirname "$(realpath "${BASH_SOURCE[0]}")")/../netlab/lab.sh"
 
 # lab_up: the lab in $work/lab (BLOB_MB sets the big file's size), down on exit.
+# LAB_TOOLS names tools the test needs beyond the lab's own (nft for blackhole).
 lab_up() {
-    if ! "$MPLAB" check; then
+    # shellcheck disable=SC2086 # a list of names
+    if ! "$MPLAB" check ${LAB_TOOLS:-}; then
         if [ "${CI:-}" = true ]; then
             echo "multipath: prerequisites missing, and CI=true forbids skipping" >&2
             exit 1
         fi
-        echo "skipped: the multipath lab needs root, ip, tc and kernel MPTCP" >&2
+        echo "skipped: the multipath lab needs root, ip, tc, kernel MPTCP ${LAB_TOOLS:-}" >&2
         exit 77
     fi
     work=$(mktemp -d "${TMPDIR:-/tmp}/mplab.XXXXXX")

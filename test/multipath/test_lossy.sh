@@ -10,7 +10,7 @@
 # cellular subflow for it. The stall is the outage run's duration minus the healthy
 # run's (both links have the same rate, so any difference is time lost).
 . "$(dirname "$0")/mplab.sh"
-BLOB_MB=24 lab_up
+BLOB_MB=24 LAB_TOOLS=nft lab_up
 lab shape wifi 20mbit
 lab shape cell 20mbit
 

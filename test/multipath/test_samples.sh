@@ -6,7 +6,7 @@
 . "$(dirname "$0")/mplab.sh"
 URLGET=$2
 MPDEMO=$3
-BLOB_MB=8 lab_up
+BLOB_MB=8 LAB_TOOLS=nft lab_up
 lab pm userspace
 lab shape wifi 40mbit
 lab shape cell 40mbit

@@ -6,7 +6,7 @@
 # cellular attempt never starts. Time to the response with Wi-Fi dead is the head start
 # plus a connect over cellular.
 . "$(dirname "$0")/mplab.sh"
-BLOB_MB=4 lab_up
+BLOB_MB=4 LAB_TOOLS=nft lab_up
 
 fetch healthy --multipath none --wifi-assist --head-start 0.2 "http://$SERVER_IP/blob.bin"
 check "Wi-Fi healthy: download succeeds" [ "$status" = 0 ]

@@ -27,7 +27,8 @@
 #                                      stays up with its address and routes. refuse: TCP
 #                                      connections out of it fail at once (a reset from
 #                                      the client's own stack)
-#   multipath.sh check                 exit 0 when root with ip, tc and MPTCP; else 77
+#   multipath.sh check [TOOL...]       exit 0 when root with ip, tc, MPTCP and each TOOL
+#                                      (nft for blackhole); else 77
 #
 # Addresses (documentation and private ranges, inside the namespaces only):
 #   client wifi0 10.1.0.2/24 -- server 10.1.0.1; client cell0 10.2.0.2/24 -- 10.2.0.1;
@@ -61,7 +62,7 @@ check() {
         exit 77
     }
     local tool
-    for tool in ip tc nft python3 cc; do
+    for tool in ip tc python3 cc "$@"; do
         command -v "$tool" >/dev/null 2>&1 || {
             echo "multipath: needs $tool" >&2
             exit 77
@@ -245,6 +246,7 @@ bytes() {
 
 blackhole() {
     load "$1"
+    command -v nft >/dev/null 2>&1 || die "blackhole needs nft (Debian package nftables)"
     read -r dev _ _ _ _ <<<"$(side "$2")"
     local table=blackhole_$2
     case $3 in
@@ -293,6 +295,6 @@ endpoints) endpoints "$@" ;;
 pm) pm "$@" ;;
 bytes) bytes "$@" ;;
 blackhole) blackhole "$@" ;;
-check) check ;;
+check) check "$@" ;;
 *) die "usage: multipath.sh up|down|client|server|link|shape|delay|endpoints|pm|bytes|blackhole|check" ;;
 esac
