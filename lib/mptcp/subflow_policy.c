@@ -38,8 +38,8 @@
 #define MAX_INTERFACES 8
 /* A subflow that could not be created is not asked for again sooner than this. */
 #define RETRY_SECONDS 2.0
-/* Interactive: a subflow is demoted when its RTT is above the best one by this factor
- * plus this many seconds, and promoted again below the factor alone (hysteresis). */
+/* Interactive: the path carrying the data gives way to another when its RTT is above
+ * the other's by this factor plus this many seconds (hysteresis). */
 #define RTT_FACTOR 1.5
 #define RTT_MARGIN 0.005
 
@@ -106,15 +106,19 @@ static InterfaceState *interface_state(Connection *c, const char *name)
     return state_in(c->interfaces, name);
 }
 
-/* Interactive: whether a path with @rtt should be backup when the best one has @best,
- * keeping @current inside the hysteresis band. */
-static bool rtt_demotes(double rtt, double best, bool current)
+/* Interactive: which of @n paths (their RTTs, 0 when unknown) should carry the data,
+ * all others being backup, when @current does now (-1: none): the lowest RTT, but the
+ * current one keeps it unless another is lower by the factor and margin. Only one path
+ * is active, so its RTT stays fresh (the others' are their last); -1 when none is known. */
+static int interactive_pick(const double *rtts, size_t n, int current)
 {
-    if (rtt > best * RTT_FACTOR + RTT_MARGIN)
-        return true;
-    if (rtt < best * RTT_FACTOR)
-        return false;
-    return current;
+    int best = -1;
+    for (size_t i = 0; i < n; i++)
+        if (rtts[i] > 0 && (best < 0 || rtts[i] < rtts[best]))
+            best = (int)i;
+    if (best < 0 || current < 0 || rtts[current] <= 0)
+        return best;
+    return rtts[best] * RTT_FACTOR + RTT_MARGIN < rtts[current] ? best : current;
 }
 
 static bool local_address(const UrlLinkState *links, const UrlPathInterface *interface, int family,
@@ -281,19 +285,20 @@ static void steer(Connection *c, const UrlPath *path, const UrlLinkState *links,
         return;
     }
     case URL_MULTIPATH_SERVICE_TYPE_INTERACTIVE: {
-        double best = -1;
+        double rtts[MAX_INTERFACES];
+        int current = -1;
         for (size_t i = 0; i < n; i++) {
             if (slots[i].subflow == NULL)
                 create_subflow(c, links, slots[i].interface);
-            else if (slots[i].subflow->rtt > 0 && (best < 0 || slots[i].subflow->rtt < best))
-                best = slots[i].subflow->rtt;
+            rtts[i] = slots[i].subflow ? slots[i].subflow->rtt : 0;
+            if (current < 0 && slots[i].subflow &&
+                !interface_state(c, slots[i].interface->name)->backup)
+                current = (int)i;
         }
-        for (size_t i = 0; best > 0 && i < n; i++) {
-            if (slots[i].subflow == NULL || slots[i].subflow->rtt <= 0)
-                continue;
-            bool current = interface_state(c, slots[i].interface->name)->backup;
-            set_backup(c, &slots[i], rtt_demotes(slots[i].subflow->rtt, best, current));
-        }
+        int pick = interactive_pick(rtts, n, current);
+        for (size_t i = 0; pick >= 0 && i < n; i++)
+            if (slots[i].subflow && rtts[i] > 0)
+                set_backup(c, &slots[i], (int)i != pick);
         return;
     }
     case URL_MULTIPATH_SERVICE_TYPE_AGGREGATE:
@@ -315,9 +320,10 @@ static void rank_endpoints(Connection *c, const UrlPath *path, const UrlLinkStat
 {
     UrlMptcpSubflow subflows[MAX_SUBFLOWS];
     size_t count = url__mptcp_subflows(c->fd, subflows, MAX_SUBFLOWS);
-    double rtts[MAX_INTERFACES] = {0}, best = -1;
+    double rtts[MAX_INTERFACES] = {0};
     const UrlPathInterface *interfaces[MAX_INTERFACES];
     size_t n = 0;
+    int current = -1;
     for (size_t i = 0; url__path_interface(path, i) && n < MAX_INTERFACES; i++) {
         const UrlPathInterface *interface = url__path_interface(path, i);
         if (!url__interface_permitted(interface, &c->options.policy))
@@ -328,16 +334,15 @@ static void rank_endpoints(Connection *c, const UrlPath *path, const UrlLinkStat
                 subflows[j].rtt > 0 && (rtts[n] == 0 || subflows[j].rtt < rtts[n]))
                 rtts[n] = subflows[j].rtt;
         }
-        if (rtts[n] > 0 && (best < 0 || rtts[n] < best))
-            best = rtts[n];
+        if (current < 0 && rtts[n] > 0 &&
+            !state_in(policy.endpoint_backup, interface->name)->backup)
+            current = (int)n;
         interfaces[n++] = interface;
     }
-    for (size_t i = 0; best > 0 && i < n; i++) {
-        if (rtts[i] <= 0)
-            continue;
-        InterfaceState *state = state_in(policy.endpoint_backup, interfaces[i]->name);
-        state->backup = rtt_demotes(rtts[i], best, state->backup);
-    }
+    int pick = interactive_pick(rtts, n, current);
+    for (size_t i = 0; pick >= 0 && i < n; i++)
+        if (rtts[i] > 0)
+            state_in(policy.endpoint_backup, interfaces[i]->name)->backup = (int)i != pick;
 }
 
 /* Kernel PM with permission: the namespace's endpoints follow the strongest wish among
