@@ -45,6 +45,7 @@ PACKAGES=(
     dante-server        # test_proxies: a SOCKS5 proxy (danted)
     iproute2            # test/netlab/multipath.sh: ip mptcp, tc (tbf)
     util-linux          # test/multipath: setpriv (a client without CAP_NET_ADMIN)
+    nftables            # test/netlab/multipath.sh: a link that stays up but drops everything
 )
 
 log() { printf 'install-deps: %s\n' "$*"; }

@@ -718,6 +718,41 @@ url_session_configuration_set_max_decoded_body_size(UrlSessionConfiguration *con
 URL_API int64_t
 url_session_configuration_get_max_decoded_body_size(const UrlSessionConfiguration *configuration);
 
+/**
+ * url_session_configuration_set_wifi_assist:
+ * @enabled: default false
+ *
+ * Wi-Fi Assist, for the multipath service type none: when a connection that goes over
+ * Wi-Fi has not become ready (connected, TLS included) after the head start
+ * (url_session_configuration_set_wifi_assist_head_start()), a second attempt on a
+ * cellular interface races it; the first one ready carries the request and the other is
+ * dropped before it sends anything. Only when cellular access is allowed (configuration
+ * and request) and a cellular interface is usable; never for a request whose body is an
+ * input stream (it cannot be read twice). A connection made by the cellular attempt is
+ * closed after its transfer rather than reused. The metrics name the interface that won.
+ * Thread: any, not concurrently with other calls on @configuration
+ */
+URL_API void url_session_configuration_set_wifi_assist(UrlSessionConfiguration *configuration,
+                                                       bool enabled);
+/** Returns: whether Wi-Fi Assist is enabled. Thread: any */
+URL_API bool
+url_session_configuration_get_wifi_assist(const UrlSessionConfiguration *configuration);
+
+/**
+ * url_session_configuration_set_wifi_assist_head_start:
+ * @seconds: how long a Wi-Fi connection may take before a cellular attempt races it;
+ *   default 1.0, 0 races at once, at most 60; a negative or non-finite value restores
+ *   the default
+ *
+ * Thread: any, not concurrently with other calls on @configuration
+ */
+URL_API void
+url_session_configuration_set_wifi_assist_head_start(UrlSessionConfiguration *configuration,
+                                                     double seconds);
+/** Returns: the Wi-Fi Assist head start in seconds. Thread: any */
+URL_API double
+url_session_configuration_get_wifi_assist_head_start(const UrlSessionConfiguration *configuration);
+
 #ifdef __cplusplus
 }
 #endif

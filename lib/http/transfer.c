@@ -67,6 +67,8 @@ struct UrlTransfer {
     UrlServerTrust trust; /* mode URL__TRUST_VERIFY: not installed */
 
     UrlSocketFactory sockets;
+    char busy_local[64]; /* the MPTCP connection marked busy for this transfer */
+    int busy_port;       /* 0: none */
     struct curl_slist *resolve;
     bool tcp_fast_open;
 };
@@ -247,6 +249,22 @@ static int on_progress(void *user, curl_off_t dltotal, curl_off_t dlnow, curl_of
     return 0;
 }
 
+/* The connection is ready and the request about to go out: the owner may still stop it
+ * here; an MPTCP connection is busy from now until the transfer is freed. */
+static int on_prereq(void *user, char *remote_ip, char *local_ip, int remote_port, int local_port)
+{
+    UrlTransfer *self = user;
+    if (self->callbacks->on_ready && !self->callbacks->on_ready(self->owner, self))
+        return CURL_PREREQFUNC_ABORT;
+    if (self->sockets.mptcp.service_type != URL_MULTIPATH_SERVICE_TYPE_NONE && local_ip &&
+        !self->busy_port) {
+        g_strlcpy(self->busy_local, local_ip, sizeof self->busy_local);
+        self->busy_port = local_port;
+        url__subflow_policy_set_busy(self->busy_local, self->busy_port, true);
+    }
+    return CURL_PREREQFUNC_OK;
+}
+
 static bool open_body_file(UrlTransfer *self, const char *path, UrlError **error)
 {
     self->body_fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -408,6 +426,13 @@ UrlTransfer *url__transfer_new(const UrlTransferSpec *spec, const UrlTransferCal
     curl_easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, on_progress);
     curl_easy_setopt(easy, CURLOPT_XFERINFODATA, self);
+    curl_easy_setopt(easy, CURLOPT_PREREQFUNCTION, on_prereq);
+    curl_easy_setopt(easy, CURLOPT_PREREQDATA, self);
+    if (spec->own_connection) {
+        curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, 1L);
+        curl_easy_setopt(easy, CURLOPT_FORBID_REUSE, 1L);
+        curl_easy_setopt(easy, CURLOPT_PIPEWAIT, 0L);
+    }
     bool cleartext_h2 = spec->http_version == CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE;
     url__socket_factory_install(
         easy, &self->sockets, cleartext_h2 ? &url__socket_policy_h2c : &url__socket_policy_default);
@@ -447,6 +472,8 @@ void url__transfer_free(UrlTransfer *self)
 {
     if (self == NULL)
         return;
+    if (self->busy_port)
+        url__subflow_policy_set_busy(self->busy_local, self->busy_port, false);
     if (self->easy && self->driver)
         url__multi_driver_give_easy(self->driver, self->easy);
     else if (self->easy)
@@ -501,6 +528,11 @@ void url__transfer_set_paused(UrlTransfer *self, bool recv, bool send)
 bool url__transfer_is_recv_paused(UrlTransfer *self)
 {
     return self->paused_recv;
+}
+
+void url__transfer_mark_start(UrlTransfer *self)
+{
+    self->fetch_start = now_seconds();
 }
 
 int64_t url__transfer_get_body_sent(UrlTransfer *self)

@@ -73,6 +73,10 @@ typedef struct {
     /* The most body bytes a response with a Content-Encoding may decode to (0: no limit);
      * past it the transfer fails and url__transfer_error() says -1103. */
     int64_t max_decoded_body;
+    /* A connection of its own: neither an existing one nor one being made for another
+     * transfer (no waiting to multiplex), and closed when the transfer ends instead of
+     * going to the pool (a Wi-Fi Assist attempt's cellular connection). */
+    bool own_connection;
 } UrlTransferSpec;
 
 typedef struct {
@@ -86,6 +90,10 @@ typedef struct {
     ssize_t (*read_body)(void *owner, UrlTransfer *transfer, char *buffer, size_t length);
     /* Called whenever curl reports transfer progress; @sent counts request body bytes. */
     void (*on_progress)(void *owner, UrlTransfer *transfer, int64_t sent);
+    /* Optional: the connection is ready (connected, or reused) and the request is about to
+     * go out (CURLOPT_PREREQFUNCTION). Return false to end the transfer there, before any
+     * byte of the request is sent. Runs inside curl: no curl_multi calls. */
+    bool (*on_ready)(void *owner, UrlTransfer *transfer);
 } UrlTransferCallbacks;
 
 /* Creates the easy handle from @spec (copied as needed). On failure (a body file that
@@ -110,6 +118,10 @@ bool url__transfer_is_recv_paused(UrlTransfer *transfer);
 /* The error for a finished transfer's CURLcode, with curl's message; NULL for CURLE_OK
  * unless the decoded limit cut the body. */
 UrlError *url__transfer_error(UrlTransfer *transfer, CURLcode code, const char *url);
+
+/* The transfer starts now (it was made earlier and added to the multi only now): its
+ * timings count from here. */
+void url__transfer_mark_start(UrlTransfer *transfer);
 
 /* Request body bytes handed to curl so far. */
 int64_t url__transfer_get_body_sent(UrlTransfer *transfer);

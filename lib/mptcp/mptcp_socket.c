@@ -101,6 +101,7 @@ size_t url__mptcp_subflows(int fd, UrlMptcpSubflow *subflows, size_t capacity)
             s->rtt = info->tcpi_rtt / 1e6;
             s->retransmits = info->tcpi_retransmits;
             s->total_retrans = info->tcpi_total_retrans;
+            s->backoff = info->tcpi_backoff;
             s->established = info->tcpi_state == 1; /* TCP_ESTABLISHED */
         }
     }

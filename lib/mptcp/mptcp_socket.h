@@ -24,6 +24,7 @@ typedef struct {
     double rtt;             /* smoothed, seconds */
     uint32_t retransmits;   /* unacknowledged retransmissions now (tcpi_retransmits) */
     uint32_t total_retrans;
+    uint32_t backoff; /* RTO backoff exponent now (tcpi_backoff) */
     bool established; /* TCP state ESTABLISHED */
 } UrlMptcpSubflow;
 

@@ -2,8 +2,10 @@
  *
  *   handover     the primary interface (best permitted one that is not cellular) carries
  *                the data; a cellular subflow is opened when the primary is gone, has no
- *                subflow, or its subflow is retransmitting (RTO), and closed once the
- *                primary has been healthy for URL__HANDOVER_SETTLE_SECONDS;
+ *                subflow, its subflow is retransmitting (RTO, backoff), or a transfer
+ *                runs and the subflow moved no byte for URL__HANDOVER_STALL_SECONDS (a
+ *                link that stays up and delivers nothing), and closed once the primary
+ *                has been healthy for URL__HANDOVER_SETTLE_SECONDS;
  *   interactive  a subflow on every permitted interface, all but the lowest-RTT one
  *                marked backup, re-evaluated as RTTs change;
  *   aggregate    a subflow on every permitted interface, none backup.
@@ -12,8 +14,11 @@
  * destroy, set-flags by token). With the kernel path manager and permission to manage
  * endpoints, the namespace's endpoints are set for it: a subflow endpoint per secondary
  * interface (backup for handover), re-announced when the primary comes back so that
- * existing connections open a subflow on it again. Otherwise the kernel does what its
- * endpoints say, and this only watches. */
+ * existing connections open a subflow on it again; for interactive, the primary gets an
+ * endpoint without the subflow flag too, so that every path (the first subflow's
+ * included) has one whose backup flag follows the RTTs (set-flags by endpoint id: the
+ * kernel sends MP_PRIO on each subflow from that address). Otherwise the kernel does
+ * what its endpoints say, and this only watches. */
 #include "mptcp/subflow_policy.h"
 
 #include <arpa/inet.h>
@@ -33,8 +38,8 @@
 #define MAX_INTERFACES 8
 /* A subflow that could not be created is not asked for again sooner than this. */
 #define RETRY_SECONDS 2.0
-/* Interactive: a subflow is demoted when its RTT is above the best one by this factor
- * plus this many seconds, and promoted again below the factor alone (hysteresis). */
+/* Interactive: the path carrying the data gives way to another when its RTT is above
+ * the other's by this factor plus this many seconds (hysteresis). */
 #define RTT_FACTOR 1.5
 #define RTT_MARGIN 0.005
 
@@ -53,7 +58,10 @@ typedef struct {
     UrlPmAddress remote;
     char remote_text[48];
     gint64 primary_healthy_since; /* 0: not healthy */
-    int closing[MAX_SUBFLOWS];    /* local ports of subflows we asked to close */
+    int busy;                     /* transfers using the connection now */
+    int64_t progress_bytes;       /* the primary subflow's bytes moved at progress_at */
+    gint64 progress_at;
+    int closing[MAX_SUBFLOWS]; /* local ports of subflows we asked to close */
     int closing_count;
     InterfaceState interfaces[MAX_INTERFACES];
 } Connection;
@@ -74,20 +82,43 @@ static struct {
     gint64 endpoint_attempt;            /* monotonic µs of the last attempt */
     char *endpoint_signature;           /* what was last set */
     char endpoint_primary[IF_NAMESIZE]; /* the primary then ("" when there was none) */
+    /* Interactive with the kernel PM: the backup flag each interface's endpoint should
+     * carry, from the RTTs of a watched connection's subflows. */
+    InterfaceState endpoint_backup[MAX_INTERFACES];
 } policy;
+
+static InterfaceState *state_in(InterfaceState *states, const char *name)
+{
+    for (int i = 0; i < MAX_INTERFACES; i++)
+        if (strcmp(states[i].name, name) == 0)
+            return &states[i];
+    for (int i = 0; i < MAX_INTERFACES; i++) {
+        if (states[i].name[0] == '\0') {
+            g_strlcpy(states[i].name, name, sizeof states[i].name);
+            return &states[i];
+        }
+    }
+    return &states[MAX_INTERFACES - 1];
+}
 
 static InterfaceState *interface_state(Connection *c, const char *name)
 {
-    for (int i = 0; i < MAX_INTERFACES; i++)
-        if (strcmp(c->interfaces[i].name, name) == 0)
-            return &c->interfaces[i];
-    for (int i = 0; i < MAX_INTERFACES; i++) {
-        if (c->interfaces[i].name[0] == '\0') {
-            g_strlcpy(c->interfaces[i].name, name, sizeof c->interfaces[i].name);
-            return &c->interfaces[i];
-        }
-    }
-    return &c->interfaces[MAX_INTERFACES - 1];
+    return state_in(c->interfaces, name);
+}
+
+/* Interactive: which of @n paths (their RTTs, 0 when unknown) should carry the data,
+ * all others being backup, when @current does now (-1: none): the lowest RTT, but the
+ * current one keeps it unless another is lower by the factor and margin. Only one path
+ * is active, so its RTT stays fresh (the others' are their last); -1 when none is known. */
+static int interactive_pick(const double *rtts, size_t n, int current)
+{
+    int best = -1;
+    for (size_t i = 0; i < n; i++)
+        if (rtts[i] > 0 && (best < 0 || rtts[i] < rtts[best]))
+            best = (int)i;
+    if (best < 0 || current < 0 || rtts[current] <= 0)
+        return best;
+    return rtts[best] * RTT_FACTOR + RTT_MARGIN < rtts[current] ? best : current;
 }
 
 static bool local_address(const UrlLinkState *links, const UrlPathInterface *interface, int family,
@@ -160,6 +191,19 @@ static void destroy_subflow(Connection *c, const UrlMptcpSubflow *s)
             result ? g_strerror(-result) : "done");
 }
 
+/* Handover: a busy connection whose primary subflow moved nothing for a while. While
+ * idle (or when the subflow changes) the clock restarts. */
+static bool stalled(Connection *c, const UrlMptcpSubflow *primary, gint64 now)
+{
+    int64_t bytes = primary->bytes_received + primary->bytes_sent;
+    if (c->busy == 0 || bytes != c->progress_bytes) {
+        c->progress_bytes = bytes;
+        c->progress_at = now;
+        return false;
+    }
+    return now - c->progress_at >= (gint64)(URL__HANDOVER_STALL_SECONDS * G_USEC_PER_SEC);
+}
+
 static void set_backup(Connection *c, const Slot *slot, bool backup)
 {
     InterfaceState *state = interface_state(c, slot->interface->name);
@@ -211,8 +255,9 @@ static void steer(Connection *c, const UrlPath *path, const UrlLinkState *links,
         for (size_t i = 0; i < n; i++)
             if (primary && slots[i].interface == primary)
                 main = &slots[i];
-        bool healthy =
-            main && main->subflow && main->subflow->established && main->subflow->retransmits == 0;
+        bool healthy = main && main->subflow && main->subflow->established &&
+                       main->subflow->retransmits == 0 && main->subflow->backoff == 0 &&
+                       !stalled(c, main->subflow, now);
         if (primary && !(main && main->subflow))
             create_subflow(c, links, primary);
         if (!healthy) {
@@ -240,22 +285,20 @@ static void steer(Connection *c, const UrlPath *path, const UrlLinkState *links,
         return;
     }
     case URL_MULTIPATH_SERVICE_TYPE_INTERACTIVE: {
-        double best = -1;
+        double rtts[MAX_INTERFACES];
+        int current = -1;
         for (size_t i = 0; i < n; i++) {
             if (slots[i].subflow == NULL)
                 create_subflow(c, links, slots[i].interface);
-            else if (slots[i].subflow->rtt > 0 && (best < 0 || slots[i].subflow->rtt < best))
-                best = slots[i].subflow->rtt;
+            rtts[i] = slots[i].subflow ? slots[i].subflow->rtt : 0;
+            if (current < 0 && slots[i].subflow &&
+                !interface_state(c, slots[i].interface->name)->backup)
+                current = (int)i;
         }
-        for (size_t i = 0; best > 0 && i < n; i++) {
-            if (slots[i].subflow == NULL || slots[i].subflow->rtt <= 0)
-                continue;
-            double rtt = slots[i].subflow->rtt;
-            if (rtt > best * RTT_FACTOR + RTT_MARGIN)
-                set_backup(c, &slots[i], true);
-            else if (rtt < best * RTT_FACTOR)
-                set_backup(c, &slots[i], false);
-        }
+        int pick = interactive_pick(rtts, n, current);
+        for (size_t i = 0; pick >= 0 && i < n; i++)
+            if (slots[i].subflow && rtts[i] > 0)
+                set_backup(c, &slots[i], (int)i != pick);
         return;
     }
     case URL_MULTIPATH_SERVICE_TYPE_AGGREGATE:
@@ -269,6 +312,37 @@ static void steer(Connection *c, const UrlPath *path, const UrlLinkState *links,
     case URL_MULTIPATH_SERVICE_TYPE_NONE:
         return;
     }
+}
+
+/* Kernel PM, interactive: which interfaces' endpoints should be backup, from the RTTs of
+ * @c's subflows (the lowest per permitted interface). */
+static void rank_endpoints(Connection *c, const UrlPath *path, const UrlLinkState *links)
+{
+    UrlMptcpSubflow subflows[MAX_SUBFLOWS];
+    size_t count = url__mptcp_subflows(c->fd, subflows, MAX_SUBFLOWS);
+    double rtts[MAX_INTERFACES] = {0};
+    const UrlPathInterface *interfaces[MAX_INTERFACES];
+    size_t n = 0;
+    int current = -1;
+    for (size_t i = 0; url__path_interface(path, i) && n < MAX_INTERFACES; i++) {
+        const UrlPathInterface *interface = url__path_interface(path, i);
+        if (!url__interface_permitted(interface, &c->options.policy))
+            continue;
+        for (size_t j = 0; j < count; j++) {
+            const UrlLink *link = url__link_state_find_address(links, subflows[j].local);
+            if (link && link->index == interface->index && subflows[j].established &&
+                subflows[j].rtt > 0 && (rtts[n] == 0 || subflows[j].rtt < rtts[n]))
+                rtts[n] = subflows[j].rtt;
+        }
+        if (current < 0 && rtts[n] > 0 &&
+            !state_in(policy.endpoint_backup, interface->name)->backup)
+            current = (int)n;
+        interfaces[n++] = interface;
+    }
+    int pick = interactive_pick(rtts, n, current);
+    for (size_t i = 0; pick >= 0 && i < n; i++)
+        if (rtts[i] > 0)
+            state_in(policy.endpoint_backup, interfaces[i]->name)->backup = (int)i != pick;
 }
 
 /* Kernel PM with permission: the namespace's endpoints follow the strongest wish among
@@ -307,14 +381,18 @@ static void manage_endpoints(const UrlPath *path, const UrlLinkState *links)
     for (size_t i = 0; url__path_interface(path, i); i++) {
         const UrlPathInterface *interface = url__path_interface(path, i);
         bool is_primary = interface == primary;
+        bool interactive = wish == URL_MULTIPATH_SERVICE_TYPE_INTERACTIVE;
         if (!url__interface_permitted(interface, &options->policy) ||
-            (is_primary && !primary_returned && !policy.primary_announced))
+            (is_primary && !interactive && !primary_returned && !policy.primary_announced))
             continue;
         UrlPmAddress endpoint;
         if (!local_address(links, interface, AF_INET, &endpoint))
             continue;
-        endpoint.flags = MPTCP_PM_ADDR_FLAG_SUBFLOW;
-        if (wish == URL_MULTIPATH_SERVICE_TYPE_HANDOVER && !is_primary)
+        /* Interactive: the first subflow's address is an endpoint only for its flags; the
+         * subflow flag would have the kernel open a second subflow from it. */
+        endpoint.flags = is_primary && interactive ? 0 : MPTCP_PM_ADDR_FLAG_SUBFLOW;
+        if ((wish == URL_MULTIPATH_SERVICE_TYPE_HANDOVER && !is_primary) ||
+            (interactive && state_in(policy.endpoint_backup, interface->name)->backup))
             endpoint.flags |= MPTCP_PM_ADDR_FLAG_BACKUP;
         endpoint.id = endpoint_id(interface);
         g_array_append_val(wanted, endpoint);
@@ -338,9 +416,14 @@ static void manage_endpoints(const UrlPath *path, const UrlLinkState *links)
                 continue;
             if (want == NULL || memcmp(&want->address, &have->address, sizeof have->address))
                 failures += url__pm_endpoint_delete(have->id) != 0;
-            else if ((want->flags ^ have->flags) & MPTCP_PM_ADDR_FLAG_BACKUP)
-                failures += url__pm_endpoint_set_backup(
-                                have->id, want->flags & MPTCP_PM_ADDR_FLAG_BACKUP) != 0;
+            else if ((want->flags ^ have->flags) & MPTCP_PM_ADDR_FLAG_BACKUP) {
+                int result =
+                    url__pm_endpoint_set_backup(have->id, want->flags & MPTCP_PM_ADDR_FLAG_BACKUP);
+                g_debug("mptcp: endpoint id %u %s: %s", have->id,
+                        want->flags & MPTCP_PM_ADDR_FLAG_BACKUP ? "backup" : "active",
+                        result ? g_strerror(-result) : "done");
+                failures += result != 0;
+            }
         }
         for (guint j = 0; j < wanted->len; j++) {
             const UrlPmAddress *want = &g_array_index(wanted, UrlPmAddress, j);
@@ -381,6 +464,19 @@ static void connection_free(gpointer data)
     g_free(c);
 }
 
+/* The numeric address of @address in @text; returns its port. */
+static int address_text(const struct sockaddr_storage *address, char *text, size_t size)
+{
+    if (address->ss_family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)address;
+        inet_ntop(AF_INET, &in->sin_addr, text, (socklen_t)size);
+        return ntohs(in->sin_port);
+    }
+    const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)address;
+    inet_ntop(AF_INET6, &in6->sin6_addr, text, (socklen_t)size);
+    return ntohs(in6->sin6_port);
+}
+
 /* Connected yet? Then MPTCP or fallen back; the token and the peer for later requests. */
 static bool establish(Connection *c)
 {
@@ -396,16 +492,7 @@ static bool establish(Connection *c)
     if (getsockopt(c->fd, SOL_MPTCP, MPTCP_INFO, &info, &length) != 0 || info.mptcpi_token == 0)
         return false;
     c->token = info.mptcpi_token;
-    int port = 0;
-    if (peer.ss_family == AF_INET) {
-        const struct sockaddr_in *in = (const struct sockaddr_in *)&peer;
-        inet_ntop(AF_INET, &in->sin_addr, c->remote_text, sizeof c->remote_text);
-        port = ntohs(in->sin_port);
-    } else {
-        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)&peer;
-        inet_ntop(AF_INET6, &in6->sin6_addr, c->remote_text, sizeof c->remote_text);
-        port = ntohs(in6->sin6_port);
-    }
+    int port = address_text(&peer, c->remote_text, sizeof c->remote_text);
     url__pm_address_parse(&c->remote, c->remote_text, (uint16_t)port);
     c->established = true;
     return true;
@@ -430,6 +517,7 @@ static void look(void)
     gpointer key, value;
     GArray *gone = g_array_new(FALSE, FALSE, sizeof(int));
     UrlPath *managed_path = NULL;
+    bool ranked = false;
     g_hash_table_iter_init(&iter, policy.connections);
     while (g_hash_table_iter_next(&iter, &key, &value)) {
         Connection *c = value;
@@ -444,8 +532,15 @@ static void look(void)
             size_t count = url__mptcp_subflows(c->fd, subflows, MAX_SUBFLOWS);
             steer(c, path, links, subflows, count);
         }
-        if (c->backend == URL__PATH_MANAGER_KERNEL_MANAGED && managed_path == NULL)
-            managed_path = url_path_ref(path);
+        if (c->backend == URL__PATH_MANAGER_KERNEL_MANAGED) {
+            if (managed_path == NULL)
+                managed_path = url_path_ref(path);
+            /* Endpoints are the namespace's: one connection's RTTs decide. */
+            if (!ranked && c->options.service_type == URL_MULTIPATH_SERVICE_TYPE_INTERACTIVE) {
+                rank_endpoints(c, path, links);
+                ranked = true;
+            }
+        }
         url_path_unref(path);
     }
     for (guint i = 0; i < gone->len; i++)
@@ -489,6 +584,29 @@ void url__subflow_policy_forget(int fd)
 {
     if (policy.connections)
         g_hash_table_remove(policy.connections, GINT_TO_POINTER(fd));
+}
+
+void url__subflow_policy_set_busy(const char *local, int port, bool busy)
+{
+    if (policy.connections == NULL || local == NULL)
+        return;
+    GHashTableIter iter;
+    gpointer key, value;
+    g_hash_table_iter_init(&iter, policy.connections);
+    while (g_hash_table_iter_next(&iter, &key, &value)) {
+        Connection *c = value;
+        struct sockaddr_storage own;
+        socklen_t length = sizeof own;
+        char text[48];
+        if (getsockname(c->fd, (struct sockaddr *)&own, &length) != 0 ||
+            address_text(&own, text, sizeof text) != port || strcmp(text, local) != 0)
+            continue;
+        c->busy += busy ? 1 : -1;
+        if (c->busy < 0)
+            c->busy = 0;
+        c->progress_bytes = -1; /* the stall clock starts at the next look */
+        return;
+    }
 }
 
 UrlPathManagerKind url__subflow_policy_backend(int fd)

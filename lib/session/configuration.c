@@ -47,6 +47,7 @@ static UrlSessionConfiguration *url_configuration_new(bool ephemeral)
     configuration->url_cache = ephemeral ? url_cache_new(URL__EPHEMERAL_CACHE_MEMORY, 0, NULL, NULL)
                                          : url_cache_ref(url_cache_shared());
     configuration->max_decoded_body_size = URL__DEFAULT_MAX_DECODED_BODY;
+    configuration->wifi_assist_head_start = URL__DEFAULT_WIFI_ASSIST_HEAD_START;
     return configuration;
 }
 
@@ -815,4 +816,33 @@ url_session_configuration_get_max_decoded_body_size(const UrlSessionConfiguratio
 {
     g_return_val_if_fail(configuration != NULL, URL__DEFAULT_MAX_DECODED_BODY);
     return configuration->max_decoded_body_size;
+}
+
+void url_session_configuration_set_wifi_assist(UrlSessionConfiguration *configuration, bool enabled)
+{
+    g_return_if_fail(configuration != NULL);
+    configuration->wifi_assist = enabled;
+}
+
+bool url_session_configuration_get_wifi_assist(const UrlSessionConfiguration *configuration)
+{
+    g_return_val_if_fail(configuration != NULL, false);
+    return configuration->wifi_assist;
+}
+
+void url_session_configuration_set_wifi_assist_head_start(UrlSessionConfiguration *configuration,
+                                                          double seconds)
+{
+    g_return_if_fail(configuration != NULL);
+    if (!isfinite(seconds) || seconds < 0)
+        seconds = URL__DEFAULT_WIFI_ASSIST_HEAD_START;
+    configuration->wifi_assist_head_start =
+        seconds > URL__MAX_WIFI_ASSIST_HEAD_START ? URL__MAX_WIFI_ASSIST_HEAD_START : seconds;
+}
+
+double
+url_session_configuration_get_wifi_assist_head_start(const UrlSessionConfiguration *configuration)
+{
+    g_return_val_if_fail(configuration != NULL, URL__DEFAULT_WIFI_ASSIST_HEAD_START);
+    return configuration->wifi_assist_head_start;
 }

@@ -17,6 +17,9 @@
 /* Default limit on a content-coded response body after decoding: 1 GiB. */
 #define URL__DEFAULT_MAX_DECODED_BODY ((int64_t)1 << 30)
 #define URL__DEFAULT_ATTEMPT_DELAY    0.25
+/* Wi-Fi Assist: how long a Wi-Fi connect runs alone before cellular races it. */
+#define URL__DEFAULT_WIFI_ASSIST_HEAD_START 1.0
+#define URL__MAX_WIFI_ASSIST_HEAD_START     60.0
 
 struct UrlSessionConfiguration {
     int ref_count; /* atomic */
@@ -58,6 +61,8 @@ struct UrlSessionConfiguration {
     UrlCache *url_cache;      /* nullable */
     UrlRequestCachePolicy request_cache_policy;
     int64_t max_decoded_body_size; /* 0: no limit */
+    bool wifi_assist;
+    double wifi_assist_head_start; /* seconds */
 };
 
 /* The memory capacity of an ephemeral configuration's own cache. */

@@ -18,7 +18,7 @@
 static void session_task_done(CURL *easy, CURLcode result, void *data)
 {
     UrlTransfer *transfer = url__transfer_from_easy(easy);
-    url__task_net_transfer_done(url__transfer_get_owner(transfer), result);
+    url__task_net_transfer_done(url__transfer_get_owner(transfer), transfer, result);
 }
 
 UrlMultiDriver *url__session_driver(UrlSession *session)

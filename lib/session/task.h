@@ -55,6 +55,8 @@ typedef struct {
     /* task_cache.c: the session's cache; NULL when the task does not use one */
     struct UrlTaskCache *cache;
     bool cache_consulted; /* the lookup before the first hop was made */
+    /* task_assist.c: Wi-Fi Assist's cellular attempt for the current hop */
+    struct UrlTaskAssist *assist;
 } UrlTaskNet;
 
 /* Bytes on their way from the network thread to the consumer; guarded by lock. */
@@ -146,7 +148,7 @@ bool url__task_has_completion_handler(const UrlSessionTask *task);
 void url__task_net_apply_state(void *task);
 void url__task_net_cancel(void *task);
 /* The multi driver's CURLMSG_DONE for the task's current transfer. */
-void url__task_net_transfer_done(UrlSessionTask *task, CURLcode code);
+void url__task_net_transfer_done(UrlSessionTask *task, UrlTransfer *transfer, CURLcode code);
 /* Decision answers, on the network thread. */
 void url__task_net_disposition(UrlSessionTask *task, UrlResponseDisposition disposition);
 void url__task_net_redirect_decided(UrlSessionTask *task, UrlRequest *request);

@@ -228,6 +228,32 @@ void url__task_path_fill_spec(UrlSessionTask *task, UrlTransferSpec *spec)
     spec->interface = state->interface[0] ? state->interface : NULL;
 }
 
+bool url__task_path_assist_interface(UrlSessionTask *task, char name[IF_NAMESIZE])
+{
+    const UrlSessionConfiguration *configuration = task->session->configuration;
+    UrlTaskPath *state = state_of(task);
+    if (!configuration->wifi_assist ||
+        configuration->multipath_service_type != URL_MULTIPATH_SERVICE_TYPE_NONE ||
+        is_loopback_url(task->net.request->url))
+        return false;
+    UrlPath *path = current_path(task);
+    UrlInterfacePolicy policy = policy_of(task);
+    const UrlPathInterface *hop = state->interface[0] ? url__path_find(path, state->interface)
+                                                      : url__path_best_permitted(path, &policy);
+    const UrlPathInterface *cellular = NULL;
+    for (size_t i = 0; url__path_interface(path, i) && cellular == NULL; i++) {
+        const UrlPathInterface *interface = url__path_interface(path, i);
+        if (interface->type == URL_INTERFACE_TYPE_CELLULAR &&
+            url__interface_permitted(interface, &policy))
+            cellular = interface;
+    }
+    bool assist = hop && hop->type == URL_INTERFACE_TYPE_WIFI && cellular;
+    if (assist)
+        g_strlcpy(name, cellular->name, IF_NAMESIZE);
+    url_path_unref(path);
+    return assist;
+}
+
 /* What the environment and sysfs say about @link. Every transfer's metrics name their
  * interface, and reading sysfs costs more than a small request: the last answer is kept
  * (network thread only) until the links change or the environment says otherwise. */

@@ -4,6 +4,7 @@
 #ifndef URL_SESSION_TASK_PATH_H
 #define URL_SESSION_TASK_PATH_H
 
+#include <net/if.h>
 #include <stdbool.h>
 
 #include "http/transfer.h"
@@ -20,6 +21,10 @@ void url__task_path_fill_spec(UrlSessionTask *task, UrlTransferSpec *spec);
 /* Adds interface, its type and costs, MPTCP negotiation and subflows to the transaction
  * just recorded for @transfer. */
 void url__task_path_annotate(UrlSessionTask *task, UrlTransfer *transfer);
+/* Wi-Fi Assist (task_assist.c): whether the current hop may race a cellular attempt
+ * against its Wi-Fi connect (enabled, service type none, the hop goes over Wi-Fi, a
+ * permitted cellular interface is usable), and that interface's name in @name. */
+bool url__task_path_assist_interface(UrlSessionTask *task, char name[IF_NAMESIZE]);
 /* Stops watching paths and frees the task's path state. */
 void url__task_path_clear(UrlSessionTask *task);
 

@@ -13,6 +13,7 @@
 #include "session/metrics.h"
 #include "session/request.h"
 #include "session/response.h"
+#include "session/task_assist.h"
 #include "session/task_auth.h"
 #include "session/task_cache.h"
 #include "http/cookie_storage.h"
@@ -373,11 +374,23 @@ static void on_progress(void *owner, UrlTransfer *transfer, int64_t sent)
     url__task_post_event(task, run_send_event, event, g_free);
 }
 
+/* Wi-Fi Assist may make another attempt the hop's transfer: it takes the task's pauses. */
+static bool on_ready(void *owner, UrlTransfer *transfer)
+{
+    UrlSessionTask *task = owner;
+    UrlTransfer *before = task->net.transfer;
+    bool go = url__task_assist_ready(task, transfer);
+    if (task->net.transfer != before)
+        update_pause(task);
+    return go;
+}
+
 static const UrlTransferCallbacks transfer_callbacks = {
     .on_response = on_response,
     .on_body = on_body,
     .read_body = read_body,
     .on_progress = on_progress,
+    .on_ready = on_ready,
 };
 
 /* ---- starting a hop ---------------------------------------------------------------- */
@@ -597,6 +610,7 @@ static void begin_request(UrlSessionTask *task)
                                      curl_multi_strerror(added)));
         return;
     }
+    url__task_assist_prepare(task, &spec, &transfer_callbacks);
     touch(task);
     url__timer_arm_in(net->idle_timer, net->request_timeout);
     if (net->paused_by_user)
@@ -651,6 +665,7 @@ static void record_transaction(UrlSessionTask *task)
 static void end_transfer(UrlSessionTask *task)
 {
     UrlTaskNet *net = &task->net;
+    url__task_assist_clear(task);
     if (net->transfer == NULL)
         return;
     record_transaction(task);
@@ -898,9 +913,15 @@ void url__task_net_body_stream_decided(UrlSessionTask *task, UrlInputStream *str
 
 /* ---- the end of a hop, and of the task ------------------------------------------- */
 
-void url__task_net_transfer_done(UrlSessionTask *task, CURLcode code)
+void url__task_net_transfer_done(UrlSessionTask *task, UrlTransfer *transfer, CURLcode code)
 {
     UrlTaskNet *net = &task->net;
+    UrlTransfer *before = net->transfer;
+    if (url__task_assist_transfer_done(task, transfer, code)) {
+        if (net->transfer != before)
+            update_pause(task);
+        return;
+    }
     UrlError *error =
         net->resume_mismatch
             ? url__error_newf(URL_ERROR_BAD_SERVER_RESPONSE, net->request->url,

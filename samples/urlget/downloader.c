@@ -361,6 +361,11 @@ static UrlSession *create_session(Downloader *downloader)
     url_session_configuration_set_address_family(configuration, options->address_family);
     url_session_configuration_set_multipath_service_type(configuration, options->multipath);
     url_session_configuration_set_allows_cellular_access(configuration, !options->no_cellular);
+    url_session_configuration_set_wifi_assist(configuration, options->wifi_assist);
+    if (options->wifi_assist_head_start >= 0) {
+        url_session_configuration_set_wifi_assist_head_start(configuration,
+                                                             options->wifi_assist_head_start);
+    }
     for (size_t i = 0; i < options->interface_count; i++) {
         url_session_configuration_set_interface_type(configuration, options->interface_names[i],
                                                      options->interface_types[i]);

@@ -2,7 +2,8 @@
  *
  *   urlget URL... [-o FILE | -O] [-C -] [--cacert FILE] [--http2] [--http1.1]
  *                 [--dns-servers LIST] [--doh URL] [-4 | -6] [--multipath TYPE]
- *                 [--interface-type IF=TYPE]... [--no-cellular] [--metrics[=FILE]] [-q]
+ *                 [--interface-type IF=TYPE]... [--no-cellular] [--wifi-assist[=S]]
+ *                 [--metrics[=FILE]] [-q]
  *
  * The pieces: options.c reads the command line, transfer_plan.c decides where each body
  * goes, downloader.c runs one session with a task per URL, transfer.c handles each

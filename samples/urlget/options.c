@@ -44,6 +44,8 @@ static const char help_text[] =
     "                         treat interface IF as TYPE: wifi, cellular, wired, loopback\n"
     "                         or other (repeatable; sysfs decides otherwise)\n"
     "      --no-cellular      never use a cellular interface\n"
+    "      --wifi-assist[=S]  when a connection over Wi-Fi is not ready after S seconds\n"
+    "                         (default 1), race one over cellular; the first ready wins\n"
     "\n"
     "Output:\n"
     "      --metrics[=FILE]   after each URL, write one JSON line with its URL, file,\n"
@@ -83,6 +85,7 @@ enum {
     OPTION_INTERFACE_TYPE,
     OPTION_NO_CELLULAR,
     OPTION_DOH,
+    OPTION_WIFI_ASSIST,
 };
 
 static const struct option long_options[] = {
@@ -98,6 +101,7 @@ static const struct option long_options[] = {
     {"interface-type", required_argument, NULL, OPTION_INTERFACE_TYPE},
     {"no-cellular", no_argument, NULL, OPTION_NO_CELLULAR},
     {"doh", required_argument, NULL, OPTION_DOH},
+    {"wifi-assist", optional_argument, NULL, OPTION_WIFI_ASSIST},
     {"ipv4", no_argument, NULL, '4'},
     {"ipv6", no_argument, NULL, '6'},
     {"quiet", no_argument, NULL, 'q'},
@@ -175,6 +179,7 @@ OptionsResult options_parse(int argc, char **argv, UrlgetOptions *options)
 {
     memset(options, 0, sizeof *options);
     options->http_version = URL_HTTP_VERSION_DEFAULT;
+    options->wifi_assist_head_start = -1;
     /* argc bounds both arrays: every -o and every URL is one argument at least. */
     options->urls = calloc((size_t)argc, sizeof *options->urls);
     options->outputs = calloc((size_t)argc, sizeof *options->outputs);
@@ -280,6 +285,19 @@ OptionsResult options_parse(int argc, char **argv, UrlgetOptions *options)
         case OPTION_NO_CELLULAR:
             options->no_cellular = true;
             break;
+        case OPTION_WIFI_ASSIST: {
+            options->wifi_assist = true;
+            if (optarg == NULL) {
+                break;
+            }
+            char *end = NULL;
+            double seconds = strtod(optarg, &end);
+            if (end == optarg || *end != '\0' || !(seconds >= 0 && seconds <= 60)) {
+                return usage_error("--wifi-assist=%s: a head start in seconds, 0 to 60", optarg);
+            }
+            options->wifi_assist_head_start = seconds;
+            break;
+        }
         case '4':
         case '6':
             if (options->address_family != URL_ADDRESS_FAMILY_ANY) {

@@ -27,7 +27,9 @@ typedef struct UrlgetOptions {
     const char *interface_names[8];
     UrlInterfaceType interface_types[8];
     size_t interface_count;
-    const char *doh_url; /* --doh URL, or NULL for DNS servers */
+    const char *doh_url;           /* --doh URL, or NULL for DNS servers */
+    bool wifi_assist;              /* --wifi-assist[=S] */
+    double wifi_assist_head_start; /* S, or -1 for the library's default */
 } UrlgetOptions;
 
 typedef enum {

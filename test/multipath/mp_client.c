@@ -7,14 +7,17 @@
  *     --interface-type IF=TYPE    (repeatable)
  *     --wait                      waits_for_connectivity
  *     --manage-endpoints          the session may set the kernel PM's MPTCP endpoints
+ *     --wifi-assist [--head-start S]
+ *                                 Wi-Fi Assist, with its head start
  *     --request-timeout S, --resource-timeout S
  *     --repeat N                  N requests one after another (same session)
+ *     --gap S                     S seconds between them (the connection idles)
  *     -o FILE                     the (last) body
  *     --metrics FILE              the (last) task's metrics JSON
  *
  * Prints "waiting N", "better_route N", "error CODE" (0 on success) and, with --repeat,
- * "median_ms X" and "p95_ms X" (request start to completion). Exit status 0 when every
- * request succeeded. */
+ * "median_ms X" and "p95_ms X" (request start to completion), and "elapsed_ms X" for the
+ * last request. Exit status 0 when every request succeeded. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,6 +85,7 @@ int main(int argc, char **argv)
     bool no_cellular = false, wait = false;
     double request_timeout = 60, resource_timeout = 600;
     int repeat = 1;
+    double gap = 0;
     UrlSessionConfiguration *configuration = url_session_configuration_new_ephemeral();
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i], *next = i + 1 < argc ? argv[i + 1] : NULL;
@@ -93,6 +97,10 @@ int main(int argc, char **argv)
             wait = true;
         } else if (strcmp(arg, "--manage-endpoints") == 0) {
             url_session_configuration_set_manages_mptcp_endpoints(configuration, true);
+        } else if (strcmp(arg, "--wifi-assist") == 0) {
+            url_session_configuration_set_wifi_assist(configuration, true);
+        } else if (strcmp(arg, "--head-start") == 0 && next) {
+            url_session_configuration_set_wifi_assist_head_start(configuration, atof(argv[++i]));
         } else if (strcmp(arg, "--interface-type") == 0 && next) {
             char **pair = g_strsplit(argv[++i], "=", 2);
             UrlInterfaceType type;
@@ -108,6 +116,8 @@ int main(int argc, char **argv)
             resource_timeout = atof(argv[++i]);
         } else if (strcmp(arg, "--repeat") == 0 && next) {
             repeat = atoi(argv[++i]);
+        } else if (strcmp(arg, "--gap") == 0 && next) {
+            gap = atof(argv[++i]);
         } else if (strcmp(arg, "-o") == 0 && next) {
             output = argv[++i];
         } else if (strcmp(arg, "--metrics") == 0 && next) {
@@ -124,7 +134,7 @@ int main(int argc, char **argv)
     for (int t = 0; t < 4; t++)
         if (strcmp(multipath, types[t]) == 0)
             type = t;
-    if (url == NULL || type < 0 || repeat < 1 || repeat > 1000) {
+    if (url == NULL || type < 0 || repeat < 1 || repeat > 1000 || !(gap >= 0 && gap <= 60)) {
         fprintf(stderr, "usage: mp_client [--multipath TYPE] [--no-cellular] [--wait] URL\n");
         return 2;
     }
@@ -145,9 +155,11 @@ int main(int argc, char **argv)
     };
     UrlSession *session = url_session_new(configuration, &delegate, &state, NULL);
     url_session_configuration_unref(configuration);
-    double *times = g_new(double, repeat);
+    double *times = g_new(double, repeat), elapsed = 0;
     int failures = 0;
     for (int r = 0; r < repeat; r++) {
+        if (r > 0 && gap > 0)
+            g_usleep((gulong)(gap * G_USEC_PER_SEC));
         if (output) {
             state.out = fopen(output, "wb");
             if (state.out == NULL) {
@@ -161,7 +173,7 @@ int main(int argc, char **argv)
         gint64 start = g_get_monotonic_time();
         url_session_task_resume(task);
         url_session_task_wait(task, resource_timeout + 30);
-        times[r] = (double)(g_get_monotonic_time() - start) / 1000.0;
+        times[r] = elapsed = (double)(g_get_monotonic_time() - start) / 1000.0;
         url_session_task_unref(task);
         if (state.out)
             fclose(state.out);
@@ -173,6 +185,7 @@ int main(int argc, char **argv)
     qsort(times, (size_t)repeat, sizeof *times, compare);
     printf("waiting %d\nbetter_route %d\nerror %d\n", state.waiting, state.better_route,
            state.error_code);
+    printf("elapsed_ms %.3f\n", elapsed);
     if (repeat > 1) {
         printf("median_ms %.3f\n", times[repeat / 2]);
         /* The nearest-rank 95th percentile. */

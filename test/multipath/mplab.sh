@@ -10,13 +10,15 @@ CLIENT_BIN=$1
 . "$(dirname "$(realpath "${BASH_SOURCE[0]}")")/../netlab/lab.sh"
 
 # lab_up: the lab in $work/lab (BLOB_MB sets the big file's size), down on exit.
+# LAB_TOOLS names tools the test needs beyond the lab's own (nft for blackhole).
 lab_up() {
-    if ! "$MPLAB" check; then
+    # shellcheck disable=SC2086 # a list of names
+    if ! "$MPLAB" check ${LAB_TOOLS:-}; then
         if [ "${CI:-}" = true ]; then
             echo "multipath: prerequisites missing, and CI=true forbids skipping" >&2
             exit 1
         fi
-        echo "skipped: the multipath lab needs root, ip, tc and kernel MPTCP" >&2
+        echo "skipped: the multipath lab needs root, ip, tc, kernel MPTCP ${LAB_TOOLS:-}" >&2
         exit 77
     fi
     work=$(mktemp -d "${TMPDIR:-/tmp}/mplab.XXXXXX")
@@ -28,6 +30,22 @@ lab_up() {
 }
 
 lab() { "$MPLAB" "$1" "$work/lab" "${@:2}"; }
+
+# use_backend userspace|kernel-managed: the client namespace's path manager for that
+# backend, no hand-made endpoints, and in $extra the mp_client options it needs.
+use_backend() {
+    case $1 in
+    userspace)
+        lab pm userspace
+        extra=()
+        ;;
+    kernel-managed)
+        lab pm kernel
+        extra=(--manage-endpoints)
+        ;;
+    esac
+    lab endpoints none
+}
 
 # fetch NAME ARGS...: mp_client in the client namespace; body in $work/NAME.body, metrics
 # in $work/NAME.json, stdout in $work/NAME.out; its exit status in $status, and the bytes

@@ -10,17 +10,7 @@ lab shape wifi 20mbit
 lab shape cell 20mbit
 
 for backend in userspace kernel-managed; do
-    case $backend in
-    userspace)
-        lab pm userspace
-        extra=()
-        ;;
-    kernel-managed)
-        lab pm kernel
-        extra=(--manage-endpoints)
-        ;;
-    esac
-    lab endpoints none
+    use_backend $backend
     lab link wifi up
     fetch healthy --multipath handover "${extra[@]}" "http://$SERVER_IP/blob.bin"
     check "$backend: healthy Wi-Fi: download succeeds" [ "$status" = 0 ]

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# The samples in the lab: urlget's --multipath, --interface-type and --no-cellular, its
-# metrics JSON (interface, type, multipath, per-subflow bytes); mpdemo's per-interface
-# byte counts while Wi-Fi goes away under a handover download.
+# The samples in the lab: urlget's --multipath, --interface-type, --no-cellular and
+# --wifi-assist, its metrics JSON (interface, type, multipath, per-subflow bytes);
+# mpdemo's per-interface byte counts while Wi-Fi goes away under a handover download.
 #   test_samples.sh MP_CLIENT URLGET MPDEMO
 . "$(dirname "$0")/mplab.sh"
 URLGET=$2
 MPDEMO=$3
-BLOB_MB=8 lab_up
+BLOB_MB=8 LAB_TOOLS=nft lab_up
 lab pm userspace
 lab shape wifi 40mbit
 lab shape cell 40mbit
@@ -45,6 +45,17 @@ urlget nocell --no-cellular "http://$SERVER_IP/blob.bin"
 check "urlget --no-cellular: succeeds" [ "$status" = 0 ]
 check "urlget --no-cellular: zero bytes on cell0" [ "$cell_bytes" = 0 ]
 lab client ip route del default via 10.2.0.1 dev cell0 metric 50
+
+lab blackhole wifi on
+urlget assist --wifi-assist=0.5 "http://$SERVER_IP/blob.bin"
+check "urlget --wifi-assist, Wi-Fi dead: succeeds" [ "$status" = 0 ]
+check "urlget --wifi-assist: body identical" same_body assist blob.bin
+check "urlget --wifi-assist: cellular carried it" [ "$cell_bytes" -gt 8388608 ]
+check "urlget --wifi-assist metrics: the interface that won" \
+    [ "$(field assist "(t['interface'], t['interface_type'])")" = "('cell0', 'cellular')" ]
+lab blackhole wifi off
+lab client "$URLGET" --wifi-assist=soon "http://$SERVER_IP/" >/dev/null 2>&1
+check "urlget --wifi-assist with a bad head start: usage error (1)" [ $? = 1 ]
 
 lab client "$URLGET" --multipath sideways "http://$SERVER_IP/" >/dev/null 2>&1
 check "urlget --multipath with a bad type: usage error (1)" [ $? = 1 ]

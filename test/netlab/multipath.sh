@@ -21,7 +21,14 @@
 #   multipath.sh pm DIR kernel|userspace
 #                                      the client namespace's path manager (pm_type)
 #   multipath.sh bytes DIR wifi|cell   bytes received plus sent on that client link
-#   multipath.sh check                 exit 0 when root with ip, tc and MPTCP; else 77
+#   multipath.sh blackhole DIR wifi|cell on|refuse|off
+#                                      on: drop every packet in and out of that client
+#                                      link (nftables in the client namespace); the link
+#                                      stays up with its address and routes. refuse: TCP
+#                                      connections out of it fail at once (a reset from
+#                                      the client's own stack)
+#   multipath.sh check [TOOL...]       exit 0 when root with ip, tc, MPTCP and each TOOL
+#                                      (nft for blackhole); else 77
 #
 # Addresses (documentation and private ranges, inside the namespaces only):
 #   client wifi0 10.1.0.2/24 -- server 10.1.0.1; client cell0 10.2.0.2/24 -- 10.2.0.1;
@@ -55,7 +62,7 @@ check() {
         exit 77
     }
     local tool
-    for tool in ip tc python3 cc; do
+    for tool in ip tc python3 cc "$@"; do
         command -v "$tool" >/dev/null 2>&1 || {
             echo "multipath: needs $tool" >&2
             exit 77
@@ -237,6 +244,35 @@ bytes() {
         \$(cat /sys/class/net/$dev/statistics/tx_bytes)))"
 }
 
+blackhole() {
+    load "$1"
+    command -v nft >/dev/null 2>&1 || die "blackhole needs nft (Debian package nftables)"
+    read -r dev _ _ _ _ <<<"$(side "$2")"
+    local table=blackhole_$2
+    case $3 in
+    on)
+        ip netns exec "$CLIENT" nft -f - <<NFT
+table netdev $table {
+    chain in { type filter hook ingress device "$dev" priority -500; policy drop; }
+    chain out { type filter hook egress device "$dev" priority -500; policy drop; }
+}
+NFT
+        ;;
+    refuse)
+        ip netns exec "$CLIENT" nft -f - <<NFT
+table inet $table {
+    chain out { type filter hook output priority 0; oifname "$dev" meta l4proto tcp reject with tcp reset; }
+}
+NFT
+        ;;
+    off)
+        ip netns exec "$CLIENT" nft delete table netdev "$table" 2>/dev/null || true
+        ip netns exec "$CLIENT" nft delete table inet "$table" 2>/dev/null || true
+        ;;
+    *) die "blackhole: on, refuse or off" ;;
+    esac
+}
+
 command=${1:-}
 shift || true
 case $command in
@@ -258,6 +294,7 @@ delay) delay "$@" ;;
 endpoints) endpoints "$@" ;;
 pm) pm "$@" ;;
 bytes) bytes "$@" ;;
-check) check ;;
-*) die "usage: multipath.sh up|down|client|server|link|shape|delay|endpoints|pm|bytes|check" ;;
+blackhole) blackhole "$@" ;;
+check) check "$@" ;;
+*) die "usage: multipath.sh up|down|client|server|link|shape|delay|endpoints|pm|bytes|blackhole|check" ;;
 esac

@@ -31,6 +31,8 @@ static void assert_defaults(const UrlSessionConfiguration *c)
     g_assert_true(url_session_configuration_get_allows_expensive_network_access(c));
     g_assert_true(url_session_configuration_get_allows_constrained_network_access(c));
     g_assert_null(url_session_configuration_get_additional_header(c, "Accept"));
+    g_assert_false(url_session_configuration_get_wifi_assist(c));
+    g_assert_cmpfloat(url_session_configuration_get_wifi_assist_head_start(c), ==, 1.0);
 }
 
 static void test_default_values(void)
@@ -291,6 +293,31 @@ static void test_dns_over_https_url(void)
     url_session_configuration_unref(c);
 }
 
+/* The head start is a duration: 0 races at once, nonsense restores the default, and the
+ * cellular attempt waits at most a minute. */
+static void test_wifi_assist_head_start(void)
+{
+    UrlSessionConfiguration *c = url_session_configuration_new_default();
+    url_session_configuration_set_wifi_assist(c, true);
+    g_assert_true(url_session_configuration_get_wifi_assist(c));
+    url_session_configuration_set_wifi_assist_head_start(c, 0.25);
+    g_assert_cmpfloat(url_session_configuration_get_wifi_assist_head_start(c), ==, 0.25);
+    url_session_configuration_set_wifi_assist_head_start(c, 0);
+    g_assert_cmpfloat(url_session_configuration_get_wifi_assist_head_start(c), ==, 0);
+    url_session_configuration_set_wifi_assist_head_start(c, 3600);
+    g_assert_cmpfloat(url_session_configuration_get_wifi_assist_head_start(c), ==, 60.0);
+    url_session_configuration_set_wifi_assist_head_start(c, -1);
+    g_assert_cmpfloat(url_session_configuration_get_wifi_assist_head_start(c), ==, 1.0);
+    url_session_configuration_set_wifi_assist_head_start(c, NAN);
+    g_assert_cmpfloat(url_session_configuration_get_wifi_assist_head_start(c), ==, 1.0);
+    url_session_configuration_set_wifi_assist_head_start(c, 2.5);
+    UrlSessionConfiguration *copy = url_session_configuration_copy(c);
+    g_assert_true(url_session_configuration_get_wifi_assist(copy));
+    g_assert_cmpfloat(url_session_configuration_get_wifi_assist_head_start(copy), ==, 2.5);
+    url_session_configuration_unref(copy);
+    url_session_configuration_unref(c);
+}
+
 static void test_ref_counting(void)
 {
     UrlSessionConfiguration *c = url_session_configuration_new_default();
@@ -317,5 +344,6 @@ int main(int argc, char **argv)
     g_test_add_func("/configuration/copy-is-deep", test_copy_is_deep);
     g_test_add_func("/configuration/ref-counting", test_ref_counting);
     g_test_add_func("/configuration/dns-over-https-url", test_dns_over_https_url);
+    g_test_add_func("/configuration/wifi-assist-head-start", test_wifi_assist_head_start);
     return g_test_run();
 }
