@@ -489,6 +489,67 @@ static int set_connection_attempt_delay(PyObject *self, PyObject *value, void *c
     return 0;
 }
 
+static PyObject *get_max_decoded_body_size(PyObject *self, void *closure)
+{
+    return PyLong_FromLongLong(url_session_configuration_get_max_decoded_body_size(CONF));
+}
+
+static int set_max_decoded_body_size(PyObject *self, PyObject *value, void *closure)
+{
+    if (refuse_delete(value) < 0)
+        return -1;
+    if (!PyIndex_Check(value)) {
+        PyErr_Format(PyExc_TypeError, "max_decoded_body_size must be an int, not %.100s",
+                     Py_TYPE(value)->tp_name);
+        return -1;
+    }
+    PyObject *number = PyNumber_Index(value);
+    if (!number)
+        return -1;
+    int overflow = 0;
+    long long bytes = PyLong_AsLongLongAndOverflow(number, &overflow);
+    Py_DECREF(number);
+    if (bytes == -1 && PyErr_Occurred())
+        return -1;
+    if (overflow != 0 || bytes < 0) {
+        PyErr_Format(PyExc_ValueError,
+                     "max_decoded_body_size must be 0 (no limit) to 2**63 - 1 bytes, not %R",
+                     value);
+        return -1;
+    }
+    url_session_configuration_set_max_decoded_body_size(CONF, (int64_t)bytes);
+    return 0;
+}
+
+BOOL_PROPERTY(wifi_assist)
+
+static PyObject *get_wifi_assist_head_start(PyObject *self, void *closure)
+{
+    return PyFloat_FromDouble(url_session_configuration_get_wifi_assist_head_start(CONF));
+}
+
+static int set_wifi_assist_head_start(PyObject *self, PyObject *value, void *closure)
+{
+    if (refuse_delete(value) < 0)
+        return -1;
+    if (!PyFloat_Check(value) && !PyIndex_Check(value)) {
+        PyErr_Format(PyExc_TypeError,
+                     "wifi_assist_head_start must be a number of seconds, not %.100s",
+                     Py_TYPE(value)->tp_name);
+        return -1;
+    }
+    double seconds = PyFloat_AsDouble(value);
+    if (seconds == -1.0 && PyErr_Occurred())
+        return -1;
+    if (!(seconds >= 0 && seconds <= 60)) {
+        PyErr_Format(PyExc_ValueError, "wifi_assist_head_start must be 0 to 60 seconds, not %R",
+                     value);
+        return -1;
+    }
+    url_session_configuration_set_wifi_assist_head_start(CONF, seconds);
+    return 0;
+}
+
 static PyObject *get_address_family(PyObject *self, void *closure)
 {
     switch (url_session_configuration_get_address_family(CONF)) {
@@ -707,6 +768,18 @@ static PyGetSetDef configuration_getset[] = {
     PROPERTY(manages_mptcp_endpoints,
              "Whether multipath connections may set the network namespace's MPTCP endpoints "
              "with the kernel path manager (needs CAP_NET_ADMIN; default False)."),
+    PROPERTY(max_decoded_body_size,
+             "The most bytes a content-coded (gzip, deflate, br, zstd) response body may "
+             "decode to (default 1 GiB, 0: no limit); past it the task fails with "
+             "DataLengthExceedsMaximum. Bodies without a content coding are not limited."),
+    PROPERTY(wifi_assist,
+             "Wi-Fi Assist (multipath \"none\" only; default False): when a Wi-Fi connection is "
+             "not ready after wifi_assist_head_start, a cellular attempt races it, if cellular "
+             "access is allowed and a cellular interface is usable (never for a request whose "
+             "body is a stream)."),
+    PROPERTY(wifi_assist_head_start,
+             "Seconds a Wi-Fi connection may take before Wi-Fi Assist races a cellular attempt "
+             "(default 1.0, 0 to 60)."),
     {"is_ephemeral", get_is_ephemeral, NULL,
      PyDoc_STR("Whether the configuration was made ephemeral (read-only)."), NULL},
     {NULL, NULL, NULL, NULL, NULL},

@@ -84,6 +84,14 @@ def test_default_and_ephemeral_constructors():
     ("http_cookie_accept_policy", "sometimes", ValueError),
     ("interface_types", {"wifi0": "satellite"}, ValueError),
     ("interface_types", {"a-name-far-too-long": "wifi"}, ValueError),
+    ("max_decoded_body_size", -1, ValueError),
+    ("max_decoded_body_size", 1 << 63, ValueError),
+    ("max_decoded_body_size", 1.5, TypeError),
+    ("max_decoded_body_size", "1024", TypeError),
+    ("wifi_assist_head_start", -0.5, ValueError),
+    ("wifi_assist_head_start", 61, ValueError),
+    ("wifi_assist_head_start", float("nan"), ValueError),
+    ("wifi_assist_head_start", "1", TypeError),
 ])
 def test_invalid_values_raise_and_change_nothing(name, value, error, capfd):
     c = urlsession.Configuration(additional_headers={"X-Keep": "1"})
@@ -130,6 +138,9 @@ def test_transport_and_policy_defaults():
     assert c.tcp_fast_open is False
     assert c.interface_types == {}
     assert c.manages_mptcp_endpoints is False
+    assert c.max_decoded_body_size == 1 << 30
+    assert c.wifi_assist is False
+    assert c.wifi_assist_head_start == 1.0
 
 
 TRANSPORT = dict(
@@ -141,7 +152,8 @@ TRANSPORT = dict(
     dns_over_https_url="https://192.0.2.53/dns-query",
     connection_attempt_delay=0.1, address_family="ipv6", tcp_fast_open=True,
     interface_types={"wifi0": "wifi", "cell0": "cellular"}, manages_mptcp_endpoints=True,
-    multipath_service_type="handover", waits_for_connectivity=True)
+    multipath_service_type="handover", waits_for_connectivity=True,
+    max_decoded_body_size=65536, wifi_assist=True, wifi_assist_head_start=0.5)
 
 
 def test_transport_and_policy_round_trip():
@@ -169,3 +181,23 @@ def test_session_keeps_transport_and_policy():
 def test_proxy_error_names_the_property():
     with pytest.raises(ValueError, match="http_proxy"):
         urlsession.Configuration(http_proxy="ftp://proxy.test:21")
+
+
+@pytest.mark.parametrize("name,value", [
+    ("max_decoded_body_size", -1), ("max_decoded_body_size", 2.0),
+    ("wifi_assist_head_start", -1), ("wifi_assist_head_start", 90),
+    ("wifi_assist_head_start", None),
+])
+def test_decoding_and_wifi_assist_errors_name_the_property(name, value):
+    with pytest.raises((ValueError, TypeError), match=name):
+        urlsession.Configuration(**{name: value})
+
+
+def test_decoding_limit_and_wifi_assist_edges():
+    c = urlsession.Configuration(max_decoded_body_size=0, wifi_assist_head_start=0)
+    assert c.max_decoded_body_size == 0  # no limit
+    assert c.wifi_assist_head_start == 0.0
+    c.max_decoded_body_size = (1 << 63) - 1
+    c.wifi_assist_head_start = 60
+    assert c.max_decoded_body_size == (1 << 63) - 1
+    assert c.wifi_assist_head_start == 60.0

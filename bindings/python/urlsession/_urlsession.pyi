@@ -176,6 +176,9 @@ class Configuration:
     tcp_fast_open: bool
     interface_types: Dict[str, str]  # name -> "wifi" | "cellular" | "wired" | "loopback" | "other"
     manages_mptcp_endpoints: bool
+    max_decoded_body_size: int  # bytes a content-coded body may decode to; 0: no limit
+    wifi_assist: bool  # race a cellular attempt against a slow Wi-Fi connection
+    wifi_assist_head_start: float  # 0 .. 60 seconds (default 1.0)
     @property
     def is_ephemeral(self) -> bool: ...
     def __init__(self, *, ephemeral: bool = ..., **properties: Any) -> None: ...
