@@ -1,4 +1,5 @@
 """Errors: exception classes and codes, timeouts, cancellation."""
+import os
 import time
 
 import pytest
@@ -69,6 +70,32 @@ def test_too_many_redirects(server):
     with urlsession.Session() as s:
         with pytest.raises(urlsession.TooManyRedirects):
             s.data(server.http + "/redirect/loop")
+
+
+def test_decoded_body_past_the_limit(server):
+    """A gzip-encoded body (nginx compresses /gzip/ on the fly) that decodes to more than
+    max_decoded_body_size fails with DataLengthExceedsMaximum (-1103)."""
+    text = b"".join(b"line %06d of a text that gzip shrinks a lot\n" % i for i in range(2000))
+    with open(os.path.join(server.www, "py-decoded-limit.txt"), "wb") as f:
+        f.write(text)
+    url = server.http + "/gzip/py-decoded-limit.txt"
+    # Ephemeral sessions: each has a cache of its own, so no answer comes from a cache
+    # (a cached body is not decoded again, hence not limited).
+    with urlsession.Session(urlsession.Configuration.ephemeral(max_decoded_body_size=0)) as s:
+        body, response = s.data(url)
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert body == text
+    assert issubclass(urlsession.DataLengthExceedsMaximum, urlsession.URLError)
+    limit = urlsession.Configuration.ephemeral(max_decoded_body_size=len(text) // 4)
+    with urlsession.Session(limit) as s:
+        with pytest.raises(urlsession.DataLengthExceedsMaximum) as info:
+            s.data(url)
+        assert info.value.code == -1103
+        assert info.value.url == url
+    # A limit of exactly the decoded size lets it through.
+    exact = urlsession.Configuration.ephemeral(max_decoded_body_size=len(text))
+    with urlsession.Session(exact) as s:
+        assert s.data(url)[0] == text
 
 
 def test_idle_timeout_on_stalling_server(stalling_server):
