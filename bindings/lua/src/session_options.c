@@ -191,6 +191,22 @@ BOOLEAN_OPTION(uses_environment_proxies, "uses_environment_proxies")
 BOOLEAN_OPTION(http_should_set_cookies, "http_should_set_cookies")
 BOOLEAN_OPTION(tcp_fast_open, "tcp_fast_open")
 BOOLEAN_OPTION(manages_mptcp_endpoints, "manages_mptcp_endpoints")
+BOOLEAN_OPTION(wifi_assist, "wifi_assist")
+
+static void set_max_decoded(lua_State *L, int value, UrlSessionConfiguration *configuration)
+{
+    lua_Integer bytes = check_integer_at_least(L, value, "max_decoded_body_size", 0);
+    url_session_configuration_set_max_decoded_body_size(configuration, (int64_t)bytes);
+}
+
+static void set_wifi_assist_head_start(lua_State *L, int value,
+                                       UrlSessionConfiguration *configuration)
+{
+    double seconds = lua_tonumber(L, value);
+    if (lua_type(L, value) != LUA_TNUMBER || !(seconds >= 0 && seconds <= 60))
+        luaL_error(L, "session option 'wifi_assist_head_start' must be 0 to 60 seconds");
+    url_session_configuration_set_wifi_assist_head_start(configuration, seconds);
+}
 
 /* A setter that may refuse a value and say why (proxies, DNS over HTTPS). */
 typedef bool (*ProxySetter)(UrlSessionConfiguration *, const char *, UrlError **);
@@ -533,6 +549,9 @@ static const struct {
     {"tcp_fast_open", set_tcp_fast_open},
     {"interface_types", set_interface_types},
     {"manages_mptcp_endpoints", set_manages_mptcp_endpoints},
+    {"max_decoded_body_size", set_max_decoded},
+    {"wifi_assist", set_wifi_assist},
+    {"wifi_assist_head_start", set_wifi_assist_head_start},
     {"ephemeral", set_nothing},
     {"description", set_nothing},
 };
@@ -681,5 +700,10 @@ void lus_push_configuration(lua_State *L, const UrlSessionConfiguration *c)
     set_boolean_field(L, "tcp_fast_open", url_session_configuration_get_tcp_fast_open(c));
     set_boolean_field(L, "manages_mptcp_endpoints",
                       url_session_configuration_get_manages_mptcp_endpoints(c));
+    lua_pushinteger(L, (lua_Integer)url_session_configuration_get_max_decoded_body_size(c));
+    lua_setfield(L, -2, "max_decoded_body_size");
+    set_boolean_field(L, "wifi_assist", url_session_configuration_get_wifi_assist(c));
+    set_number_field(L, "wifi_assist_head_start",
+                     url_session_configuration_get_wifi_assist_head_start(c));
     set_boolean_field(L, "ephemeral", url_session_configuration_is_ephemeral(c));
 }

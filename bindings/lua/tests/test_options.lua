@@ -24,6 +24,9 @@ return {
         T.eq(o.address_family, "any", "address_family")
         T.eq(o.tcp_fast_open, false, "tcp_fast_open")
         T.eq(o.manages_mptcp_endpoints, false, "manages_mptcp_endpoints")
+        T.eq(o.max_decoded_body_size, 1 << 30, "max_decoded_body_size")
+        T.eq(o.wifi_assist, false, "wifi_assist")
+        T.eq(o.wifi_assist_head_start, 1.0, "wifi_assist_head_start")
         T.eq(o.ephemeral, false, "ephemeral")
         T.eq(o.tls_min, "1.2", "tls_min")
     end },
@@ -43,7 +46,8 @@ return {
             dns_servers = "192.0.2.53:5353,[2001:db8::53]:53", nat64_prefix = "64:ff9b::/96",
             dns_over_https_url = "https://192.0.2.53/dns-query",
             connection_attempt_delay = 0.1, address_family = "ipv6", tcp_fast_open = true,
-            manages_mptcp_endpoints = true, ephemeral = true, description = "round trip",
+            manages_mptcp_endpoints = true, max_decoded_body_size = 65536, wifi_assist = true,
+            wifi_assist_head_start = 0.5, ephemeral = true, description = "round trip",
         }
         local s = T.us.session(given)
         local got = s:options()
@@ -71,6 +75,57 @@ return {
             T.check(not ok, name .. " refused")
             T.check(tostring(message):find(name, 1, true), name .. " named: " .. tostring(message))
         end
+    end },
+
+    { "decoding limit and Wi-Fi Assist: edges accepted, bad values refused", function(T)
+        local s = T.us.session { max_decoded_body_size = 0, wifi_assist_head_start = 0 }
+        T.eq(s:options().max_decoded_body_size, 0, "0: no limit")
+        T.eq(s:options().wifi_assist_head_start, 0, "head start 0")
+        s:close()
+        s = T.us.session { max_decoded_body_size = math.maxinteger, wifi_assist_head_start = 60 }
+        T.eq(s:options().max_decoded_body_size, math.maxinteger, "largest limit")
+        T.eq(s:options().wifi_assist_head_start, 60, "head start 60")
+        s:close()
+        for _, case in ipairs {
+            { "max_decoded_body_size", -1 }, { "max_decoded_body_size", 1.5 },
+            { "max_decoded_body_size", "1024" }, { "wifi_assist", "yes" },
+            { "wifi_assist", 1 }, { "wifi_assist_head_start", -0.5 },
+            { "wifi_assist_head_start", 61 }, { "wifi_assist_head_start", 0 / 0 },
+            { "wifi_assist_head_start", "1" },
+        } do
+            local name, value = case[1], case[2]
+            local ok, message = pcall(T.us.session, { [name] = value })
+            T.check(not ok, name .. " = " .. tostring(value) .. " refused")
+            T.check(tostring(message):find(name, 1, true), name .. " named: " .. tostring(message))
+        end
+    end },
+
+    { "a gzip body decoding past max_decoded_body_size fails with -1103", function(T)
+        local lines = {}
+        for i = 1, 2000 do
+            lines[i] = string.format("line %06d of a text that gzip shrinks a lot\n", i)
+        end
+        local text = table.concat(lines)
+        T.write_file(T.env.URL_TEST_WWW .. "/lua-decoded-limit.txt", text)
+        local url = T.url("/gzip/lua-decoded-limit.txt")
+        -- Ephemeral sessions: each has a cache of its own, so no answer comes from a cache
+        -- (a cached body is not decoded again, hence not limited).
+        local unlimited = T.session { max_decoded_body_size = 0, ephemeral = true }
+        local body, r = T.ok(unlimited:data(url))
+        unlimited:close()
+        T.eq(r.headers["content-encoding"], "gzip", "nginx compressed it")
+        T.eq(body, text, "decoded without a limit")
+        local s = T.session { max_decoded_body_size = #text // 4, ephemeral = true }
+        local nothing, err = s:data(url)
+        T.eq(nothing, nil, "failed")
+        T.eq(err.code, -1103, "code")
+        T.eq(err.code, T.us.errors.DATA_LENGTH_EXCEEDS_MAXIMUM, "errors table")
+        T.eq(err.name, "URL_ERROR_DATA_LENGTH_EXCEEDS_MAXIMUM", "name")
+        T.eq(err.url, url, "url")
+        s:close()
+        local exact = T.session { max_decoded_body_size = #text, ephemeral = true }
+        T.eq(T.ok(exact:data(url)), text, "a limit of exactly the decoded size lets it through")
+        exact:close()
     end },
 
     { "cookies: a cookie file of the session's own, or none at all", function(T)
