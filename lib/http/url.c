@@ -202,6 +202,27 @@ char *url__url_normalize(const char *url, UrlError **error)
         return NULL;
     }
     char *result = url_finish(slot->handle, url, error);
+    /* One pass is not always a fixed point: curl decodes a host's percent-escapes after
+     * its IPv4 number check, so "http://%31/" comes out as "http://1/", which the next
+     * parse turns into "http://0.0.0.1/" (found by fuzz_url). A URL is normalised until
+     * it stays the same, so normalising a normal URL never changes it. Usual URLs come
+     * out as they went in and cost no second parse. */
+    for (int round = 0; result && strcmp(result, url) != 0 && round < 3; round++) {
+        CURLU *again = curl_url();
+        if (again == NULL ||
+            curl_url_set(again, CURLUPART_URL, result, CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK) {
+            curl_url_cleanup(again);
+            break;
+        }
+        char *next = url_finish(again, result, NULL);
+        curl_url_cleanup(again);
+        if (next == NULL || strcmp(next, result) == 0) {
+            g_free(next);
+            break;
+        }
+        g_free(result);
+        result = next;
+    }
     if (result)
         slot->normalized = g_strdup(result);
     return result;

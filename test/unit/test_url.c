@@ -33,6 +33,11 @@ static void test_normalize_accepts_http_and_https(void)
     assert_normal("http://user:pw@example.com/x", "http://user:pw@example.com/x");
     assert_normal("https://[2001:db8::1]:8443/", "https://[2001:db8::1]:8443/");
     assert_normal("http://example.com/caf\xc3\xa9", "http://example.com/caf\xc3\xa9");
+    /* A percent-escaped IPv4 number: one curl pass gives "http://1/", the next
+     * "http://0.0.0.1/"; normalising must reach the fixed point (found by fuzz_url). */
+    assert_normal("HTTP:/%31", "http://0.0.0.1/");
+    assert_normal("http://%31/", "http://0.0.0.1/");
+    assert_normal("http://0.0.0.1/", "http://0.0.0.1/");
 }
 
 static void test_normalize_gives_curls_reason(void)
