@@ -181,6 +181,33 @@ CURLU *url__url_parse(const char *url, unsigned flags)
     return slot->code == CURLUE_OK ? slot->handle : NULL;
 }
 
+/* url_finish, repeated until the text stays the same. One pass is not always a fixed
+ * point: curl decodes a host's percent-escapes after its IPv4 number check, so
+ * "http://%31/" comes out as "http://1/", which the next parse turns into
+ * "http://0.0.0.1/" (found by fuzz_url). Normalising a normal URL must never change it.
+ * Usual URLs come out as they went in and cost no second parse. */
+static char *url_finish_stable(CURLU *handle, const char *url, UrlError **error)
+{
+    char *result = url_finish(handle, url, error);
+    for (int round = 0; result && strcmp(result, url) != 0 && round < 3; round++) {
+        CURLU *again = curl_url();
+        if (again == NULL ||
+            curl_url_set(again, CURLUPART_URL, result, CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK) {
+            curl_url_cleanup(again);
+            break;
+        }
+        char *next = url_finish(again, result, NULL);
+        curl_url_cleanup(again);
+        if (next == NULL || strcmp(next, result) == 0) {
+            g_free(next);
+            break;
+        }
+        g_free(result);
+        result = next;
+    }
+    return result;
+}
+
 char *url__url_normalize(const char *url, UrlError **error)
 {
     if (url == NULL) {
@@ -201,28 +228,7 @@ char *url__url_normalize(const char *url, UrlError **error)
         url_report_curl_failure(url, slot->code, error);
         return NULL;
     }
-    char *result = url_finish(slot->handle, url, error);
-    /* One pass is not always a fixed point: curl decodes a host's percent-escapes after
-     * its IPv4 number check, so "http://%31/" comes out as "http://1/", which the next
-     * parse turns into "http://0.0.0.1/" (found by fuzz_url). A URL is normalised until
-     * it stays the same, so normalising a normal URL never changes it. Usual URLs come
-     * out as they went in and cost no second parse. */
-    for (int round = 0; result && strcmp(result, url) != 0 && round < 3; round++) {
-        CURLU *again = curl_url();
-        if (again == NULL ||
-            curl_url_set(again, CURLUPART_URL, result, CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK) {
-            curl_url_cleanup(again);
-            break;
-        }
-        char *next = url_finish(again, result, NULL);
-        curl_url_cleanup(again);
-        if (next == NULL || strcmp(next, result) == 0) {
-            g_free(next);
-            break;
-        }
-        g_free(result);
-        result = next;
-    }
+    char *result = url_finish_stable(slot->handle, url, error);
     if (result)
         slot->normalized = g_strdup(result);
     return result;
@@ -280,7 +286,7 @@ char *url__url_resolve(const char *base, const char *location, UrlError **error)
     if (rc != CURLUE_OK)
         url_report_curl_failure(escaped->str, rc, error);
     else
-        result = url_finish(handle, escaped->str, error);
+        result = url_finish_stable(handle, escaped->str, error);
     curl_url_cleanup(handle);
 out:
     if (escaped != NULL)

@@ -110,6 +110,8 @@ static void test_resolve_relative_references(void)
     assert_resolves(base, "https://b.example/", "https://b.example/");
     /* Raw spaces are encoded like browsers do. */
     assert_resolves(base, "a b", "http://u:p@a.example/b/a%20b");
+    /* The result is normal: normalising it again changes nothing (found by fuzz_url). */
+    assert_resolves("https://m/", "HTTP:/%31", "http://0.0.0.1/");
 }
 
 static void test_resolve_refusals(void)
