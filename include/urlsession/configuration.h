@@ -190,6 +190,13 @@ url_session_configuration_get_additional_header_at(const UrlSessionConfiguration
  * url_session_configuration_set_max_connections_per_host:
  * @count: 1 or more; default 6
  *
+ * The connections libcurl may open to one host. A session also lets at most @count *
+ * 100 requests per origin (scheme, host and port) be under way in libcurl at once: as many
+ * as HTTP/2 servers are asked to allow as streams on those connections (RFC 9113). The
+ * rest wait in the session without a libcurl transfer (about 13 KiB each in libcurl,
+ * nothing here) and start, highest task priority first, as others end; time spent
+ * waiting counts against the resource timeout, not the request timeout.
+ *
  * Thread: any, not concurrently with other calls on @configuration
  */
 URL_API void

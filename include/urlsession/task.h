@@ -134,8 +134,11 @@ URL_API char *url_session_task_get_description(const UrlSessionTask *task);
  * url_session_task_set_priority:
  * @priority: 0.0 to 1.0; default URL_TASK_PRIORITY_DEFAULT
  *
- * Mapped to the HTTP/2 stream weight (1 + priority * 255); has no effect on HTTP/1.1.
- * Takes effect for requests sent after the call.
+ * Mapped to the HTTP/2 stream weight (1 + priority * 255). When more requests to one
+ * origin are waiting than its connections carry (see
+ * url_session_configuration_set_max_connections_per_host()), the waiting ones start
+ * highest priority first, in resume order within a priority; over HTTP/1.1 that order is
+ * all it changes. Takes effect for requests sent after the call.
  * Thread: any
  */
 URL_API void url_session_task_set_priority(UrlSessionTask *task, float priority);

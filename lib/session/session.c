@@ -89,6 +89,7 @@ void url_session_unref(UrlSession *session)
     if (session->driver)
         url__network_invoke(free_driver, session->driver, NULL);
     url__session_destinations_release(session);
+    url__session_admission_release(session);
     url_session_configuration_unref(session->configuration);
     url_credential_storage_unref(session->credentials);
     if (session->trust_decisions)

@@ -35,6 +35,9 @@ struct UrlSession {
     /* resolver, NAT64 state, Happy Eyeballs memory (task_resolve.c); network thread only;
      * made on first use */
     struct UrlDestinations *destinations;
+    /* hops holding or waiting for a transfer, per origin (task_admission.c); network
+     * thread only; made on first use */
+    struct UrlAdmission *admission;
 };
 
 /* The session's curl multi driver, made on first use. Network thread only. */

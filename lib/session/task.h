@@ -14,6 +14,7 @@
 #include "http/timer.h"
 #include "http/transfer.h"
 #include "session/resume_data.h"
+#include "session/task_admission.h"
 #include "session/session.h"
 
 /* Network-thread-only state of a running task. */
@@ -57,6 +58,8 @@ typedef struct {
     bool cache_consulted; /* the lookup before the first hop was made */
     /* task_assist.c: Wi-Fi Assist's cellular attempt for the current hop */
     struct UrlTaskAssist *assist;
+    /* task_admission.c: the hop's place among its origin's transfers */
+    UrlTaskAdmission admission;
 } UrlTaskNet;
 
 /* Bytes on their way from the network thread to the consumer; guarded by lock. */

@@ -534,6 +534,11 @@ static void begin_request(UrlSessionTask *task)
         if (answered)
             return;
     }
+    /* Beyond what the origin's connections can carry, the hop waits in the session rather
+     * than as a transfer inside libcurl. Like any wait without a transfer, it is not
+     * silence from the network: only the resource timeout runs meanwhile. */
+    if (!url__task_admission_enter(task, begin_request))
+        return;
     /* Where the hop may go comes first: no network means waiting or
      * not-connected-to-internet, not a DNS failure. */
     if (!url__task_path_ready(task, begin_request))
@@ -666,6 +671,7 @@ static void end_transfer(UrlSessionTask *task)
 {
     UrlTaskNet *net = &task->net;
     url__task_assist_clear(task);
+    url__task_admission_leave(task);
     if (net->transfer == NULL)
         return;
     record_transaction(task);

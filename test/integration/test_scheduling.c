@@ -2,9 +2,13 @@
  * date with will_begin_delayed_request (continue, new request, cancel), a stream body
  * re-sent on a 307 through need_new_body_stream, the client's expected byte counts, and
  * priority. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "fixture.h"
+
+/* Hops of one origin in libcurl with one connection per host (lib/session/task_admission.h). */
+#define URL__TEST_ADMITTED 100
 
 /* A small delegate of this file's own: it records what these tests look at. */
 typedef struct {
@@ -293,6 +297,176 @@ static void test_priority(void)
     probe_clear(&p);
 }
 
+/* ---- admission: hops beyond what an origin's connections carry wait in the session ---- */
+
+typedef struct {
+    GMutex lock;
+    GCond changed;
+    int completed;
+    int failed;
+    GString *order; /* names of the named tasks, in completion order */
+} Admission;
+
+static void admission_init(Admission *a)
+{
+    memset(a, 0, sizeof *a);
+    g_mutex_init(&a->lock);
+    g_cond_init(&a->changed);
+    a->order = g_string_new(NULL);
+}
+
+static void admission_clear(Admission *a)
+{
+    g_string_free(a->order, TRUE);
+    g_cond_clear(&a->changed);
+    g_mutex_clear(&a->lock);
+}
+
+/* A session allowed one connection per host: 100 hops per origin reach libcurl. */
+static UrlSession *admission_session_new(ItProto proto, UrlHttpVersion version)
+{
+    UrlSessionConfiguration *configuration = it_configuration_new(proto);
+    url_session_configuration_set_max_connections_per_host(configuration, 1);
+    url_session_configuration_set_http_version(configuration, version);
+    UrlSession *session = url_session_new(configuration, NULL, NULL, NULL);
+    url_session_configuration_unref(configuration);
+    return session;
+}
+
+static void admission_done(UrlSessionTask *task, const void *data, size_t length,
+                           const UrlResponse *response, const UrlError *error, void *user_data)
+{
+    Admission *a = user_data;
+    char *name = url_session_task_get_description(task);
+    g_mutex_lock(&a->lock);
+    a->completed++;
+    if (error && url_error_get_code(error) != URL_ERROR_CANCELLED)
+        a->failed++;
+    if (name && name[0] != '\0')
+        g_string_append(a->order, name);
+    g_cond_broadcast(&a->changed);
+    g_mutex_unlock(&a->lock);
+    free(name);
+}
+
+static UrlSessionTask *admission_task(UrlSession *session, const char *url, Admission *a,
+                                      const char *name, float priority)
+{
+    UrlRequest *request = url_request_new(url);
+    UrlSessionTask *task =
+        url_session_data_task_with_completion(session, request, admission_done, a);
+    url_request_unref(request);
+    if (name)
+        url_session_task_set_description(task, name);
+    url_session_task_set_priority(task, priority);
+    url_session_task_resume(task);
+    return task;
+}
+
+/* Waits until @completed tasks, @named of them named, completed. */
+static bool admission_wait(Admission *a, int completed, size_t named, double seconds)
+{
+    gint64 deadline = g_get_monotonic_time() + (gint64)(seconds * G_USEC_PER_SEC);
+    g_mutex_lock(&a->lock);
+    while ((a->completed < completed || a->order->len < named) &&
+           g_cond_wait_until(&a->changed, &a->lock, deadline))
+        ;
+    bool reached = a->completed >= completed && a->order->len >= named;
+    g_mutex_unlock(&a->lock);
+    return reached;
+}
+
+/* With one connection per host, 100 hops of an origin reach libcurl: over HTTP/2 all 100
+ * run as streams of that connection. Three more wait in the session and start one per
+ * place given back, highest priority first, whatever order they were resumed in; a
+ * request to another origin of the same session is held up by none of them. */
+static void test_admission_order(void)
+{
+    Admission a;
+    admission_init(&a);
+    UrlSession *session = admission_session_new(IT_HTTPS, URL_HTTP_VERSION_2);
+
+    g_autofree char *slow = it_url(IT_HTTPS, "/slow/1m.bin?rate=64k");
+    g_autofree char *fast = it_url(IT_HTTPS, "/method");
+    UrlSessionTask *holders[URL__TEST_ADMITTED];
+    for (int i = 0; i < URL__TEST_ADMITTED; i++)
+        holders[i] = admission_task(session, slow, &a, NULL, URL_TASK_PRIORITY_DEFAULT);
+    for (int i = 0; i < URL__TEST_ADMITTED; i++)
+        it_wait_bytes_received(holders[i], 1, 20); /* all 100 are streams at once */
+    GPtrArray *waiting = g_ptr_array_new_with_free_func((GDestroyNotify)url_session_task_unref);
+    g_ptr_array_add(waiting, admission_task(session, fast, &a, "L", URL_TASK_PRIORITY_LOW));
+    g_ptr_array_add(waiting, admission_task(session, fast, &a, "D", URL_TASK_PRIORITY_DEFAULT));
+    g_ptr_array_add(waiting, admission_task(session, fast, &a, "H", URL_TASK_PRIORITY_HIGH));
+
+    /* Another origin (the same server by name) goes at once; the three fast requests are
+     * still waiting. */
+    g_autofree char *other = g_strdup_printf("https://localhost:%d/method", it_port(IT_HTTPS));
+    ItCompletion c;
+    UrlSessionTask *elsewhere = it_fetch(session, other, NULL, &c);
+    g_assert_cmpint(it_completion_error_code(&c), ==, 0);
+    url_session_task_unref(elsewhere);
+    it_completion_clear(&c);
+    g_assert_false(admission_wait(&a, 1, 1, 0.3));
+
+    /* The one place given back goes to the highest priority; each of the three gives its
+     * place to the next when it completes. */
+    url_session_task_cancel(holders[0]);
+    g_assert_true(admission_wait(&a, 3, 3, 20));
+    g_mutex_lock(&a.lock);
+    g_assert_cmpstr(a.order->str, ==, "HDL");
+    g_mutex_unlock(&a.lock);
+    url_session_invalidate_and_cancel(session);
+    g_assert_true(admission_wait(&a, URL__TEST_ADMITTED + 3, 3, 30));
+    g_usleep(100000); /* exactly once each: nothing more arrives */
+    g_mutex_lock(&a.lock);
+    g_assert_cmpint(a.completed, ==, URL__TEST_ADMITTED + 3);
+    g_assert_cmpint(a.failed, ==, 0);
+    g_mutex_unlock(&a.lock);
+    for (int i = 0; i < URL__TEST_ADMITTED; i++)
+        url_session_task_unref(holders[i]);
+    g_ptr_array_free(waiting, TRUE);
+    url_session_unref(session);
+    admission_clear(&a);
+}
+
+/* Cancelling hops that wait in the session completes each once with -999, and the
+ * session's remaining hops still run. */
+static void test_admission_cancel_waiting(void)
+{
+    Admission a;
+    admission_init(&a);
+    UrlSession *session = admission_session_new(IT_HTTP, URL_HTTP_VERSION_1_1);
+
+    g_autofree char *slow = it_url(IT_HTTP, "/slow/1m.bin?rate=128k");
+    g_autofree char *fast = it_url(IT_HTTP, "/method");
+    GPtrArray *tasks = g_ptr_array_new_with_free_func((GDestroyNotify)url_session_task_unref);
+    for (int i = 0; i < URL__TEST_ADMITTED; i++)
+        g_ptr_array_add(tasks, admission_task(session, slow, &a, NULL, URL_TASK_PRIORITY_DEFAULT));
+    it_wait_bytes_received(g_ptr_array_index(tasks, 0), 1, 10);
+    UrlSessionTask *waiting[5];
+    for (int i = 0; i < 5; i++)
+        waiting[i] = admission_task(session, fast, &a, "W", URL_TASK_PRIORITY_DEFAULT);
+    for (int i = 0; i < 5; i++)
+        url_session_task_cancel(waiting[i]);
+    g_assert_true(admission_wait(&a, 5, 5, 10));
+    g_mutex_lock(&a.lock);
+    g_assert_cmpint(a.completed, ==, 5);
+    g_assert_cmpstr(a.order->str, ==, "WWWWW");
+    g_mutex_unlock(&a.lock);
+    for (int i = 0; i < 5; i++) {
+        g_assert_cmpint(url_session_task_get_state(waiting[i]), ==, URL_TASK_STATE_COMPLETED);
+        UrlError *error = url_session_task_get_error(waiting[i]);
+        it_assert_error_code(error, URL_ERROR_CANCELLED);
+        url_error_unref(error);
+        url_session_task_unref(waiting[i]);
+    }
+    url_session_invalidate_and_cancel(session);
+    g_assert_true(admission_wait(&a, URL__TEST_ADMITTED + 5, 5, 30));
+    g_ptr_array_free(tasks, TRUE);
+    url_session_unref(session);
+    admission_clear(&a);
+}
+
 int main(int argc, char **argv)
 {
     it_init(&argc, &argv);
@@ -305,5 +479,7 @@ int main(int argc, char **argv)
     it_add("/scheduling/body-stream/exhausted", test_redirect_without_new_stream_fails);
     it_add("/scheduling/expected-counts", test_expected_counts);
     it_add("/scheduling/priority", test_priority);
+    it_add("/scheduling/admission/order", test_admission_order);
+    it_add("/scheduling/admission/cancel-waiting", test_admission_cancel_waiting);
     return it_run();
 }
