@@ -48,8 +48,8 @@ static UrlAdmission *admission_of(UrlSession *session)
         UrlAdmission *admission = g_new0(UrlAdmission, 1);
         admission->origins = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, origin_free);
         int connections = session->configuration->max_connections_per_host;
-        admission->limit = (unsigned)(connections > 0 ? connections : 1) *
-                           URL__ADMISSION_PER_CONNECTION;
+        admission->limit =
+            (unsigned)(connections > 0 ? connections : 1) * URL__ADMISSION_PER_CONNECTION;
         session->admission = admission;
     }
     return session->admission;
