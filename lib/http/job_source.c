@@ -3,34 +3,105 @@
  * g_main_context_invoke() would run a closure immediately when called on the context's
  * own thread; that re-enters callers (the HTTP driver cancelling from inside a curl
  * callback, say). Pushing here always defers, and keeps one FIFO so events for a task
- * arrive in the order they were produced. */
+ * arrive in the order they were produced.
+ *
+ * Jobs are intrusive (UrlJob embedded in the caller's struct) so that a push allocates
+ * nothing, and the context's wakeup eventfd is written only when its thread may be
+ * asleep in poll: a busy loop prepares again before it sleeps and finds the jobs. */
 #include "http/job_source.h"
-
-typedef struct {
-    UrlJobFunc func;
-    void *data;
-    GDestroyNotify destroy;
-} UrlJob;
 
 struct UrlJobSource {
     GSource source;
     GMutex lock;
-    GQueue jobs;  /* of UrlJob*, guarded by lock */
-    gint pending; /* atomic; set with the first job, cleared when the jobs are taken */
+    UrlJobList jobs; /* guarded by lock */
+    gint pending;    /* atomic; set with the first job, cleared when the jobs are taken */
+    /* atomic; set by prepare before it reads pending, cleared by check and by the push
+     * that wakes the context. With both sequentially consistent, either prepare sees a
+     * job pushed meanwhile or the push sees the flag and writes the eventfd. */
+    gint may_sleep;
+    GThread *running_thread; /* the thread inside run_pending, for is_current */
     GMainContext *context;
 };
+
+size_t url__job_list_run(UrlJobList *list)
+{
+    size_t count = 0;
+    UrlJob *job = list->head;
+    list->head = list->tail = NULL;
+    while (job) {
+        UrlJob *next = job->next;
+        job->run(job);
+        if (job->free)
+            job->free(job);
+        job = next;
+        count++;
+    }
+    return count;
+}
+
+void url__job_list_drop(UrlJobList *list)
+{
+    UrlJob *job = list->head;
+    list->head = list->tail = NULL;
+    while (job) {
+        UrlJob *next = job->next;
+        if (job->free)
+            job->free(job);
+        job = next;
+    }
+}
+
+typedef struct {
+    UrlJob job;
+    UrlJobFunc func;
+    void *data;
+    GDestroyNotify destroy;
+} ClosureJob;
+
+static void closure_job_run(UrlJob *job)
+{
+    ClosureJob *self = (ClosureJob *)job;
+    self->func(self->data);
+}
+
+static void closure_job_free(UrlJob *job)
+{
+    ClosureJob *self = (ClosureJob *)job;
+    if (self->destroy)
+        self->destroy(self->data);
+    g_free(self);
+}
+
+UrlJob *url__job_new(UrlJobFunc func, void *data, GDestroyNotify destroy)
+{
+    ClosureJob *self = g_new(ClosureJob, 1);
+    self->job.next = NULL;
+    self->job.run = closure_job_run;
+    self->job.free = closure_job_free;
+    self->func = func;
+    self->data = data;
+    self->destroy = destroy;
+    return &self->job;
+}
 
 /* prepare and check read a flag: g_source_set_ready_time() would write the context's
  * wakeup eventfd on every change, clearing included. */
 static gboolean job_source_prepare(GSource *source, gint *timeout)
 {
+    UrlJobSource *self = (UrlJobSource *)source;
     *timeout = -1;
-    return g_atomic_int_get(&((UrlJobSource *)source)->pending);
+    g_atomic_int_set(&self->may_sleep, 1);
+    if (!g_atomic_int_get(&self->pending))
+        return FALSE;
+    g_atomic_int_set(&self->may_sleep, 0);
+    return TRUE;
 }
 
 static gboolean job_source_check(GSource *source)
 {
-    return g_atomic_int_get(&((UrlJobSource *)source)->pending);
+    UrlJobSource *self = (UrlJobSource *)source;
+    g_atomic_int_set(&self->may_sleep, 0);
+    return g_atomic_int_get(&self->pending);
 }
 
 static gboolean job_source_dispatch(GSource *source, GSourceFunc callback, gpointer user_data)
@@ -39,19 +110,10 @@ static gboolean job_source_dispatch(GSource *source, GSourceFunc callback, gpoin
     return G_SOURCE_CONTINUE;
 }
 
-static void job_free(UrlJob *job)
-{
-    if (job->destroy)
-        job->destroy(job->data);
-    g_free(job);
-}
-
 static void job_source_finalize(GSource *source)
 {
     UrlJobSource *self = (UrlJobSource *)source;
-    UrlJob *job;
-    while ((job = g_queue_pop_head(&self->jobs)))
-        job_free(job);
+    url__job_list_drop(&self->jobs);
     g_mutex_clear(&self->lock);
     g_main_context_unref(self->context);
 }
@@ -67,7 +129,8 @@ UrlJobSource *url__job_source_new(GMainContext *context, const char *name)
 {
     UrlJobSource *self = (UrlJobSource *)g_source_new(&job_source_funcs, sizeof(UrlJobSource));
     g_mutex_init(&self->lock);
-    g_queue_init(&self->jobs);
+    /* Until its first prepare, assume the context's thread may be asleep. */
+    self->may_sleep = 1;
     g_source_set_name(&self->source, name);
     g_source_set_can_recurse(&self->source, FALSE);
     self->context = g_main_context_ref(context);
@@ -75,49 +138,46 @@ UrlJobSource *url__job_source_new(GMainContext *context, const char *name)
     return self;
 }
 
+void url__job_source_push_job(UrlJobSource *self, UrlJob *job)
+{
+    g_mutex_lock(&self->lock);
+    url__job_list_append(&self->jobs, job);
+    g_atomic_int_set(&self->pending, 1);
+    g_mutex_unlock(&self->lock);
+    /* Once per sleep: the push that clears the flag writes the eventfd. */
+    if (g_atomic_int_compare_and_exchange(&self->may_sleep, 1, 0))
+        g_main_context_wakeup(self->context);
+}
+
 void url__job_source_push(UrlJobSource *self, UrlJobFunc func, void *data, GDestroyNotify destroy)
 {
-    UrlJob *job = g_new(UrlJob, 1);
-    job->func = func;
-    job->data = data;
-    job->destroy = destroy;
-    g_mutex_lock(&self->lock);
-    g_queue_push_tail(&self->jobs, job);
-    gboolean first = self->jobs.length == 1;
-    if (first)
-        g_atomic_int_set(&self->pending, 1);
-    g_mutex_unlock(&self->lock);
-    /* The context may be asleep in poll, on another thread: wake it once per batch. Its
-     * own thread prepares again before it sleeps. */
-    if (first && !g_main_context_is_owner(self->context))
-        g_main_context_wakeup(self->context);
+    url__job_source_push_job(self, url__job_new(func, data, destroy));
 }
 
 size_t url__job_source_run_pending(UrlJobSource *self)
 {
-    GQueue batch = G_QUEUE_INIT;
     g_mutex_lock(&self->lock);
-    batch = self->jobs;
-    g_queue_init(&self->jobs);
+    UrlJobList batch = self->jobs;
+    self->jobs.head = self->jobs.tail = NULL;
     g_atomic_int_set(&self->pending, 0);
     g_mutex_unlock(&self->lock);
 
-    size_t count = 0;
-    UrlJob *job;
-    while ((job = g_queue_pop_head(&batch))) {
-        job->func(job->data);
-        job_free(job);
-        count++;
-    }
+    /* The source stays alive through the batch (GLib holds it while dispatching), even
+     * if a job destroys it. */
+    GThread *previous = g_atomic_pointer_exchange(&self->running_thread, g_thread_self());
+    size_t count = url__job_list_run(&batch);
+    g_atomic_pointer_set(&self->running_thread, previous);
     return count;
 }
 
 gboolean url__job_source_has_pending(UrlJobSource *self)
 {
-    g_mutex_lock(&self->lock);
-    gboolean pending = self->jobs.length > 0;
-    g_mutex_unlock(&self->lock);
-    return pending;
+    return g_atomic_int_get(&self->pending);
+}
+
+gboolean url__job_source_is_current(UrlJobSource *self)
+{
+    return g_atomic_pointer_get(&self->running_thread) == g_thread_self();
 }
 
 void url__job_source_destroy(UrlJobSource *self)

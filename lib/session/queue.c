@@ -8,33 +8,33 @@
 #include <urlsession/glib.h>
 
 #include <errno.h>
+#include <stdbool.h>
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-typedef struct {
-    UrlJobFunc func;
-    void *data;
-    GDestroyNotify destroy;
-} QueuedJob;
-
 /* A serial queue's thread owns this state, so the last UrlQueue reference can be dropped
- * on that very thread (inside a callback) without joining itself. */
+ * on that very thread (inside a callback) without joining itself. The thread takes every
+ * queued job under one lock and runs them; a push signals it only when it waits. */
 typedef struct {
     int ref_count;
-    GAsyncQueue *jobs; /* QueuedJob*; a job with func == NULL tells the thread to end */
+    GMutex lock;
+    GCond wake;
+    UrlJobList jobs; /* guarded by lock, like the flags */
+    bool sleeping;   /* the thread waits on wake (cleared by the push that signals it) */
+    bool ending;     /* the queue is gone: run what is queued, then end */
     GThread *thread;
 } SerialState;
 
 struct UrlQueue {
     int ref_count;
     UrlQueueKind kind;
-    GThread *running_thread; /* the thread inside a dispatch, for url__queue_is_current */
+    GThread *running_thread; /* the manual queue's dispatching thread, for is_current */
     /* serial */
     SerialState *serial;
     /* manual */
     GMutex lock;
-    GQueue manual_jobs;
+    UrlJobList manual_jobs;
     int event_fd;
     GMutex dispatch_lock; /* one dispatcher at a time keeps callbacks serial and in order */
     /* glib */
@@ -42,35 +42,51 @@ struct UrlQueue {
     UrlJobSource *glib_jobs;
 };
 
-static void queued_job_free(QueuedJob *job)
-{
-    if (job->destroy)
-        job->destroy(job->data);
-    g_free(job);
-}
-
 static void serial_state_unref(SerialState *state)
 {
     if (!g_atomic_int_dec_and_test(&state->ref_count))
         return;
-    g_async_queue_unref(state->jobs);
+    g_mutex_clear(&state->lock);
+    g_cond_clear(&state->wake);
     g_free(state);
 }
 
 static gpointer serial_thread_main(gpointer data)
 {
     SerialState *state = data;
+    g_mutex_lock(&state->lock);
     for (;;) {
-        QueuedJob *job = g_async_queue_pop(state->jobs);
-        if (job->func == NULL) {
-            g_free(job);
-            break;
+        while (state->jobs.head == NULL && !state->ending) {
+            state->sleeping = true;
+            g_cond_wait(&state->wake, &state->lock);
         }
-        job->func(job->data);
-        queued_job_free(job);
+        state->sleeping = false;
+        if (state->jobs.head == NULL)
+            break; /* ending, and everything ran */
+        UrlJobList batch = state->jobs;
+        state->jobs.head = state->jobs.tail = NULL;
+        g_mutex_unlock(&state->lock);
+        url__job_list_run(&batch);
+        g_mutex_lock(&state->lock);
     }
+    g_mutex_unlock(&state->lock);
     serial_state_unref(state);
     return NULL;
+}
+
+/* Appends @job, or marks the end when @job is NULL; wakes the thread if it waits. */
+static void serial_push(SerialState *state, UrlJob *job)
+{
+    g_mutex_lock(&state->lock);
+    if (job)
+        url__job_list_append(&state->jobs, job);
+    else
+        state->ending = true;
+    bool wake = state->sleeping;
+    state->sleeping = false;
+    g_mutex_unlock(&state->lock);
+    if (wake)
+        g_cond_signal(&state->wake);
 }
 
 UrlQueue *url_queue_new_serial(const char *name)
@@ -80,7 +96,8 @@ UrlQueue *url_queue_new_serial(const char *name)
     queue->kind = URL_QUEUE_SERIAL;
     SerialState *state = g_new0(SerialState, 1);
     state->ref_count = 2; /* the queue and the thread */
-    state->jobs = g_async_queue_new();
+    g_mutex_init(&state->lock);
+    g_cond_init(&state->wake);
     state->thread = g_thread_new(name ? name : "url-delegate", serial_thread_main, state);
     queue->serial = state;
     return queue;
@@ -93,7 +110,6 @@ UrlQueue *url_queue_new_manual(void)
     queue->kind = URL_QUEUE_MANUAL;
     g_mutex_init(&queue->lock);
     g_mutex_init(&queue->dispatch_lock);
-    g_queue_init(&queue->manual_jobs);
     queue->event_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (queue->event_fd < 0)
         g_error("eventfd: %s", g_strerror(errno)); /* out of fds at creation: nothing works */
@@ -127,15 +143,13 @@ void url_queue_unref(UrlQueue *queue)
         /* The thread runs what is still queued, then ends; it is detached because this
          * may be the thread itself. */
         SerialState *state = queue->serial;
-        g_async_queue_push(state->jobs, g_new0(QueuedJob, 1));
+        serial_push(state, NULL);
         g_thread_unref(state->thread);
         serial_state_unref(state);
         break;
     }
     case URL_QUEUE_MANUAL: {
-        QueuedJob *job;
-        while ((job = g_queue_pop_head(&queue->manual_jobs)))
-            queued_job_free(job);
+        url__job_list_drop(&queue->manual_jobs);
         close(queue->event_fd);
         g_mutex_clear(&queue->lock);
         g_mutex_clear(&queue->dispatch_lock);
@@ -149,58 +163,16 @@ void url_queue_unref(UrlQueue *queue)
     g_free(queue);
 }
 
-/* Records which thread runs the queue's callbacks while @func runs. */
-typedef struct {
-    UrlQueue *queue;
-    UrlJobFunc func;
-    void *data;
-    GDestroyNotify destroy;
-} TrackedJob;
-
-static void tracked_job_run(void *data)
+void url__queue_push_job(UrlQueue *queue, UrlJob *job)
 {
-    TrackedJob *job = data;
-    /* The callback may drop the last reference to the queue (a session released inside
-     * its own callback); keep it alive until the bookkeeping below is done. */
-    UrlQueue *queue = url_queue_ref(job->queue);
-    GThread *previous = g_atomic_pointer_exchange(&queue->running_thread, g_thread_self());
-    job->func(job->data);
-    g_atomic_pointer_set(&queue->running_thread, previous);
-    url_queue_unref(queue);
-}
-
-static void tracked_job_free(void *data)
-{
-    TrackedJob *job = data;
-    if (job->destroy)
-        job->destroy(job->data);
-    g_free(job);
-}
-
-void url__queue_push(UrlQueue *queue, UrlJobFunc func, void *data, GDestroyNotify destroy)
-{
-    TrackedJob *tracked = g_new(TrackedJob, 1);
-    tracked->queue = queue;
-    tracked->func = func;
-    tracked->data = data;
-    tracked->destroy = destroy;
-    QueuedJob *job;
     switch (queue->kind) {
     case URL_QUEUE_SERIAL:
-        job = g_new(QueuedJob, 1);
-        job->func = tracked_job_run;
-        job->data = tracked;
-        job->destroy = tracked_job_free;
-        g_async_queue_push(queue->serial->jobs, job);
+        serial_push(queue->serial, job);
         break;
     case URL_QUEUE_MANUAL: {
-        job = g_new(QueuedJob, 1);
-        job->func = tracked_job_run;
-        job->data = tracked;
-        job->destroy = tracked_job_free;
         g_mutex_lock(&queue->lock);
-        g_queue_push_tail(&queue->manual_jobs, job);
-        gboolean first = queue->manual_jobs.length == 1;
+        gboolean first = queue->manual_jobs.head == NULL;
+        url__job_list_append(&queue->manual_jobs, job);
         g_mutex_unlock(&queue->lock);
         if (first) {
             uint64_t one = 1;
@@ -210,9 +182,14 @@ void url__queue_push(UrlQueue *queue, UrlJobFunc func, void *data, GDestroyNotif
         break;
     }
     case URL_QUEUE_GLIB:
-        url__job_source_push(queue->glib_jobs, tracked_job_run, tracked, tracked_job_free);
+        url__job_source_push_job(queue->glib_jobs, job);
         break;
     }
+}
+
+void url__queue_push(UrlQueue *queue, UrlJobFunc func, void *data, GDestroyNotify destroy)
+{
+    url__queue_push_job(queue, url__job_new(func, data, destroy));
 }
 
 int url_queue_get_fd(UrlQueue *queue)
@@ -234,20 +211,18 @@ size_t url_queue_dispatch(UrlQueue *queue)
     url_queue_ref(queue);
     g_mutex_lock(&queue->dispatch_lock);
     g_mutex_lock(&queue->lock);
-    GQueue batch = queue->manual_jobs;
-    g_queue_init(&queue->manual_jobs);
+    UrlJobList batch = queue->manual_jobs;
+    queue->manual_jobs.head = queue->manual_jobs.tail = NULL;
     uint64_t counter;
     ssize_t got = read(queue->event_fd, &counter, sizeof counter);
     (void)got; /* EAGAIN: nothing was signalled, which is fine */
     g_mutex_unlock(&queue->lock);
 
-    size_t count = 0;
-    QueuedJob *job;
-    while ((job = g_queue_pop_head(&batch))) {
-        job->func(job->data);
-        queued_job_free(job);
-        count++;
-    }
+    /* The reference taken above keeps the queue alive through the batch, even if a
+     * callback drops the application's last one. */
+    GThread *previous = g_atomic_pointer_exchange(&queue->running_thread, g_thread_self());
+    size_t count = url__job_list_run(&batch);
+    g_atomic_pointer_set(&queue->running_thread, previous);
     g_mutex_unlock(&queue->dispatch_lock);
     url_queue_unref(queue);
     return count;
@@ -274,7 +249,16 @@ UrlQueueKind url__queue_get_kind(UrlQueue *queue)
 
 gboolean url__queue_is_current(UrlQueue *queue)
 {
-    return g_atomic_pointer_get(&queue->running_thread) == g_thread_self();
+    switch (queue->kind) {
+    case URL_QUEUE_SERIAL:
+        /* The thread runs nothing but the queue's callbacks. */
+        return queue->serial->thread == g_thread_self();
+    case URL_QUEUE_MANUAL:
+        return g_atomic_pointer_get(&queue->running_thread) == g_thread_self();
+    case URL_QUEUE_GLIB:
+        return url__job_source_is_current(queue->glib_jobs);
+    }
+    return FALSE;
 }
 
 GMainContext *url__queue_get_context(UrlQueue *queue)

@@ -18,6 +18,10 @@ typedef enum {
  * frees @data after the run (or if the queue is gone first). */
 void url__queue_push(UrlQueue *queue, UrlJobFunc func, void *data, GDestroyNotify destroy);
 
+/* The same for a job embedded in the caller's struct (no allocation here); the queue owns
+ * @job from now on and frees it with its free after the run. */
+void url__queue_push_job(UrlQueue *queue, UrlJob *job);
+
 UrlQueueKind url__queue_get_kind(UrlQueue *queue);
 
 /* Whether the calling thread is the one running @queue's callbacks right now. */

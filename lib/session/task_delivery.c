@@ -18,22 +18,24 @@
 #include "session/error.h"
 #include "session/request.h"
 
+/* One allocation per event: the queue links the event itself. */
 typedef struct {
+    UrlJob job;
     UrlSessionTask *task;
     UrlTaskEventFunc run;
     void *payload;
     GDestroyNotify free_payload;
 } TaskEvent;
 
-static void task_event_run(void *data)
+static void task_event_run(UrlJob *job)
 {
-    TaskEvent *event = data;
+    TaskEvent *event = (TaskEvent *)job;
     event->run(event->task, event->payload);
 }
 
-static void task_event_free(void *data)
+static void task_event_free(UrlJob *job)
 {
-    TaskEvent *event = data;
+    TaskEvent *event = (TaskEvent *)job;
     if (event->free_payload)
         event->free_payload(event->payload);
     url_session_task_unref(event->task);
@@ -44,11 +46,13 @@ static void post_event(UrlSessionTask *task, UrlTaskEventFunc run, void *payload
                        GDestroyNotify free_payload)
 {
     TaskEvent *event = g_new(TaskEvent, 1);
+    event->job.run = task_event_run;
+    event->job.free = task_event_free;
     event->task = url_session_task_ref(task);
     event->run = run;
     event->payload = payload;
     event->free_payload = free_payload;
-    url__session_post(task->session, task_event_run, event, task_event_free);
+    url__queue_push_job(task->session->queue, &event->job);
 }
 
 static void deliver_data(UrlSessionTask *task, void *unused);

@@ -237,6 +237,135 @@ static void test_manual_dispatchers_do_not_overlap(void)
     url_queue_unref(queue);
 }
 
+/* Several producers, with pauses that let the serial thread fall asleep between bursts:
+ * every job runs once, each producer's in its order (a push wakes the thread only when
+ * it sleeps, so a lost wakeup would leave jobs behind). */
+#define PRODUCERS 4
+#define BURSTS    20
+#define PER_BURST 25
+
+typedef struct {
+    UrlQueue *queue;
+    int producer;
+    GMutex *lock;
+    int *next; /* per producer: the index its next job must carry */
+    bool *misordered;
+    gint *ran;
+} Burst;
+
+typedef struct {
+    Burst *burst;
+    int index;
+} BurstJob;
+
+static void run_burst_job(void *data)
+{
+    BurstJob *job = data;
+    Burst *burst = job->burst;
+    g_mutex_lock(burst->lock);
+    if (!url__queue_is_current(burst->queue) || burst->next[burst->producer] != job->index)
+        *burst->misordered = true;
+    burst->next[burst->producer]++;
+    g_mutex_unlock(burst->lock);
+    g_atomic_int_inc(burst->ran);
+}
+
+static gpointer produce_bursts(gpointer data)
+{
+    Burst *burst = data;
+    int index = 0;
+    for (int b = 0; b < BURSTS; b++) {
+        for (int i = 0; i < PER_BURST; i++) {
+            BurstJob *job = g_new(BurstJob, 1);
+            job->burst = burst;
+            job->index = index++;
+            url__queue_push(burst->queue, run_burst_job, job, g_free);
+        }
+        g_usleep(g_random_int_range(0, 2000));
+    }
+    return NULL;
+}
+
+static void test_serial_many_producers_with_sleeps(void)
+{
+    UrlQueue *queue = url_queue_new_serial("test-bursts");
+    GMutex lock;
+    g_mutex_init(&lock);
+    int next[PRODUCERS] = {0};
+    bool misordered = false;
+    gint ran = 0;
+    Burst bursts[PRODUCERS];
+    GThread *threads[PRODUCERS];
+    for (int p = 0; p < PRODUCERS; p++) {
+        bursts[p] = (Burst){queue, p, &lock, next, &misordered, &ran};
+        threads[p] = g_thread_new("producer", produce_bursts, &bursts[p]);
+    }
+    for (int p = 0; p < PRODUCERS; p++)
+        g_thread_join(threads[p]);
+    gint64 deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+    while (g_atomic_int_get(&ran) < PRODUCERS * BURSTS * PER_BURST &&
+           g_get_monotonic_time() < deadline)
+        g_usleep(1000);
+    g_assert_cmpint(g_atomic_int_get(&ran), ==, PRODUCERS * BURSTS * PER_BURST);
+    g_assert_false(misordered);
+    g_assert_false(url__queue_is_current(queue));
+    url_queue_unref(queue);
+    g_mutex_clear(&lock);
+}
+
+/* A GLib queue's context asleep in poll on its thread is woken by a push from another
+ * thread, every time (the source writes the wakeup fd only when the loop may sleep). */
+typedef struct {
+    GMainContext *context;
+    gint ran;
+    gint stop;
+    gint wrong;
+    UrlQueue *queue;
+} Sleeper;
+
+static void count_glib_job(void *data)
+{
+    Sleeper *sleeper = data;
+    if (!url__queue_is_current(sleeper->queue))
+        g_atomic_int_set(&sleeper->wrong, 1);
+    g_atomic_int_inc(&sleeper->ran);
+}
+
+static void stop_sleeper(void *data)
+{
+    g_atomic_int_set(&((Sleeper *)data)->stop, 1);
+}
+
+static gpointer iterate_until_stopped(gpointer data)
+{
+    Sleeper *sleeper = data;
+    g_main_context_push_thread_default(sleeper->context);
+    while (!g_atomic_int_get(&sleeper->stop))
+        g_main_context_iteration(sleeper->context, TRUE); /* blocks: no timeout anywhere */
+    g_main_context_pop_thread_default(sleeper->context);
+    return NULL;
+}
+
+static void test_glib_wakes_a_sleeping_context(void)
+{
+    Sleeper sleeper = {.context = g_main_context_new()};
+    sleeper.queue = url_queue_new_glib(sleeper.context);
+    GThread *thread = g_thread_new("glib-sleeper", iterate_until_stopped, &sleeper);
+    for (int i = 1; i <= 200; i++) {
+        url__queue_push(sleeper.queue, count_glib_job, &sleeper, NULL);
+        gint64 deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+        while (g_atomic_int_get(&sleeper.ran) < i && g_get_monotonic_time() < deadline)
+            g_usleep(i % 2 ? 0 : 500); /* sometimes while it polls, sometimes not yet */
+        g_assert_cmpint(g_atomic_int_get(&sleeper.ran), ==, i);
+    }
+    g_assert_false(url__queue_is_current(sleeper.queue));
+    url__queue_push(sleeper.queue, stop_sleeper, &sleeper, NULL);
+    g_thread_join(thread);
+    g_assert_cmpint(g_atomic_int_get(&sleeper.wrong), ==, 0);
+    url_queue_unref(sleeper.queue);
+    g_main_context_unref(sleeper.context);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -248,5 +377,7 @@ int main(int argc, char **argv)
     g_test_add_func("/queue/manual/no-nested-dispatch", test_manual_refuses_nested_dispatch);
     g_test_add_func("/queue/manual/dispatchers-serialised", test_manual_dispatchers_do_not_overlap);
     g_test_add_func("/queue/glib/iterating-thread", test_glib_runs_on_the_iterating_thread);
+    g_test_add_func("/queue/serial/producers-and-sleeps", test_serial_many_producers_with_sleeps);
+    g_test_add_func("/queue/glib/wakes-sleeping-context", test_glib_wakes_a_sleeping_context);
     return g_test_run();
 }
