@@ -32,8 +32,9 @@ struct UrlTransfer {
     UrlMultiDriver *driver; /* where the easy handle goes back, or NULL */
     const UrlTransferCallbacks *callbacks;
     void *owner;
-    struct curl_slist *request_headers;
-    char *url;
+    void *text;                         /* one block: url and request_headers */
+    char *url;                          /* in text */
+    struct curl_slist *request_headers; /* in text; NULL if none */
     char error_buffer[CURL_ERROR_SIZE];
 
     /* Response head being parsed. */
@@ -70,9 +71,9 @@ struct UrlTransfer {
     UrlServerTrust trust; /* mode URL__TRUST_VERIFY: not installed */
 
     UrlSocketFactory sockets;
-    char busy_local[64]; /* the MPTCP connection marked busy for this transfer */
-    int busy_port;       /* 0: none */
-    struct curl_slist *resolve;
+    char busy_local[64];       /* the MPTCP connection marked busy for this transfer */
+    int busy_port;             /* 0: none */
+    struct curl_slist resolve; /* CURLOPT_RESOLVE's one entry; data NULL: none */
     bool tcp_fast_open;
 };
 
@@ -290,22 +291,57 @@ static bool open_body_file(UrlTransfer *self, const char *path, UrlError **error
     return true;
 }
 
-static struct curl_slist *header_slist(const UrlHeaderList *headers)
+/* Appends @n bytes of @text at *@cursor. */
+static void put(char **cursor, const char *text, size_t n)
 {
-    struct curl_slist *list = NULL;
+    memcpy(*cursor, text, n);
+    *cursor += n;
+}
+
+/* The request's text in one allocation, self->text: the URL, then CURLOPT_HTTPHEADER's
+ * list (nodes and lines). curl only reads that list, so it need not come from
+ * curl_slist_append, which costs two allocations a line. */
+static void build_request_text(UrlTransfer *self, const char *url, const UrlHeaderList *headers)
+{
     size_t count = url__header_list_count(headers);
+    /* URLSession sends bodies at once; 100-continue would add a round trip. */
+    static const char no_expect[] = "Expect:";
+    bool expect = !url__header_list_contains(headers, "Expect");
+    size_t nodes = count + (expect ? 1 : 0);
+    size_t url_bytes = strlen(url) + 1;
+    size_t bytes = nodes * sizeof(struct curl_slist) + url_bytes + (expect ? sizeof no_expect : 0);
     for (size_t i = 0; i < count; i++) {
         const char *name, *value;
         url__header_list_at(headers, i, &name, &value);
-        /* curl sends "Name;" as a header with an empty value; "Name:" would remove it. */
-        char *line = *value ? g_strdup_printf("%s: %s", name, value) : g_strdup_printf("%s;", name);
-        list = curl_slist_append(list, line);
-        g_free(line);
+        bytes += strlen(name) + (*value ? 2 + strlen(value) : 1) + 1;
     }
-    /* URLSession sends bodies at once; 100-continue would add a round trip. */
-    if (!url__header_list_contains(headers, "Expect"))
-        list = curl_slist_append(list, "Expect:");
-    return list;
+    struct curl_slist *list = g_malloc(bytes);
+    char *cursor = (char *)(list + nodes);
+    self->text = list;
+    self->url = cursor;
+    put(&cursor, url, url_bytes);
+    for (size_t i = 0; i < count; i++) {
+        const char *name, *value;
+        url__header_list_at(headers, i, &name, &value);
+        list[i].data = cursor;
+        list[i].next = &list[i + 1];
+        put(&cursor, name, strlen(name));
+        /* curl sends "Name;" as a header with an empty value; "Name:" would remove it. */
+        if (*value) {
+            put(&cursor, ": ", 2);
+            put(&cursor, value, strlen(value));
+        } else {
+            put(&cursor, ";", 1);
+        }
+        put(&cursor, "", 1);
+    }
+    if (expect) {
+        list[count].data = cursor;
+        put(&cursor, no_expect, sizeof no_expect);
+    }
+    if (nodes > 0)
+        list[nodes - 1].next = NULL;
+    self->request_headers = nodes > 0 ? list : NULL;
 }
 
 static void apply_method_and_body(UrlTransfer *self, const UrlTransferSpec *spec)
@@ -374,7 +410,7 @@ UrlTransfer *url__transfer_new(const UrlTransferSpec *spec, const UrlTransferCal
     self->callbacks = callbacks;
     self->owner = owner;
     self->body_fd = -1;
-    self->url = g_strdup(spec->url);
+    build_request_text(self, spec->url, spec->headers);
     self->body_kind = spec->body_kind;
     self->body_data = spec->body_data;
     self->body_length = spec->body_length;
@@ -444,8 +480,8 @@ UrlTransfer *url__transfer_new(const UrlTransferSpec *spec, const UrlTransferCal
     if (spec->interface)
         g_strlcpy(self->sockets.interface, spec->interface, sizeof self->sockets.interface);
     if (spec->resolve_entry) {
-        self->resolve = curl_slist_append(NULL, spec->resolve_entry);
-        curl_easy_setopt(easy, CURLOPT_RESOLVE, self->resolve);
+        self->resolve.data = g_strdup(spec->resolve_entry);
+        curl_easy_setopt(easy, CURLOPT_RESOLVE, &self->resolve);
     }
     if (spec->happy_eyeballs_timeout_ms > 0)
         curl_easy_setopt(easy, CURLOPT_HAPPY_EYEBALLS_TIMEOUT_MS, spec->happy_eyeballs_timeout_ms);
@@ -453,7 +489,6 @@ UrlTransfer *url__transfer_new(const UrlTransferSpec *spec, const UrlTransferCal
         self->tcp_fast_open = true;
         curl_easy_setopt(easy, CURLOPT_TCP_FASTOPEN, 1L);
     }
-    self->request_headers = header_slist(spec->headers);
     curl_easy_setopt(easy, CURLOPT_HTTPHEADER, self->request_headers);
     apply_method_and_body(self, spec);
     self->fetch_start = now_seconds();
@@ -481,14 +516,13 @@ void url__transfer_free(UrlTransfer *self)
         url__multi_driver_give_easy(self->driver, self->easy);
     else if (self->easy)
         curl_easy_cleanup(self->easy);
-    curl_slist_free_all(self->request_headers);
     url__server_trust_clear(&self->trust);
-    curl_slist_free_all(self->resolve);
+    g_free(self->resolve.data);
     url__socket_factory_clear(&self->sockets);
     url__header_list_free(self->headers);
     if (self->body_fd >= 0)
         close(self->body_fd);
-    g_free(self->url);
+    g_free(self->text);
     g_free(self);
 }
 
