@@ -25,11 +25,16 @@ typedef struct {
     UrlTaskEventFunc run;
     void *payload;
     GDestroyNotify free_payload;
+    bool data_first; /* deliver the task's pending data, then run */
 } TaskEvent;
+
+static void deliver_data(UrlSessionTask *task, void *unused);
 
 static void task_event_run(UrlJob *job)
 {
     TaskEvent *event = (TaskEvent *)job;
+    if (event->data_first)
+        deliver_data(event->task, NULL);
     event->run(event->task, event->payload);
 }
 
@@ -43,7 +48,7 @@ static void task_event_free(UrlJob *job)
 }
 
 static void post_event(UrlSessionTask *task, UrlTaskEventFunc run, void *payload,
-                       GDestroyNotify free_payload)
+                       GDestroyNotify free_payload, bool data_first)
 {
     TaskEvent *event = g_new(TaskEvent, 1);
     event->job.run = task_event_run;
@@ -52,34 +57,34 @@ static void post_event(UrlSessionTask *task, UrlTaskEventFunc run, void *payload
     event->run = run;
     event->payload = payload;
     event->free_payload = free_payload;
+    event->data_first = data_first;
     url__queue_push_job(task->session->queue, &event->job);
 }
 
-static void deliver_data(UrlSessionTask *task, void *unused);
-
-/* Posts the data delivery that waits for the end of the loop iteration, if any. */
-static void flush_deferred(UrlSessionTask *task)
+/* Takes the data delivery that waits for the end of the loop iteration, if any. */
+static bool take_deferred(UrlSessionTask *task)
 {
     UrlTaskDelivery *d = &task->delivery;
     g_mutex_lock(&d->lock);
-    bool post = d->deferred;
+    bool deferred = d->deferred;
     d->deferred = false;
     g_mutex_unlock(&d->lock);
-    if (post)
-        post_event(task, deliver_data, NULL, NULL);
+    return deferred;
 }
 
 static void flush_job(void *data)
 {
-    flush_deferred(data);
+    UrlSessionTask *task = data;
+    if (take_deferred(task))
+        post_event(task, deliver_data, NULL, NULL, false);
 }
 
 void url__task_post_event(UrlSessionTask *task, UrlTaskEventFunc run, void *payload,
                           GDestroyNotify free_payload)
 {
-    /* Data produced before this event is delivered before it. */
-    flush_deferred(task);
-    post_event(task, run, payload, free_payload);
+    /* Data produced before this event is delivered before it, in the same job: a small
+     * body and its completion reach the delegate queue in one push. */
+    post_event(task, run, payload, free_payload, take_deferred(task));
 }
 
 /* One thread for every download file in the process: writes stay in order per task, and
@@ -124,7 +129,8 @@ void url__task_delivery_init(UrlSessionTask *task)
 {
     UrlTaskDelivery *d = &task->delivery;
     g_mutex_init(&d->lock);
-    d->pending = g_byte_array_new();
+    /* pending is made by the first push: a task whose body goes to a completion handler
+     * (or that has none) never needs it. */
     d->limit = task->session->configuration->max_buffered_bytes;
     d->fd = -1;
 }
@@ -132,7 +138,8 @@ void url__task_delivery_init(UrlSessionTask *task)
 void url__task_delivery_clear(UrlSessionTask *task)
 {
     UrlTaskDelivery *d = &task->delivery;
-    g_byte_array_unref(d->pending);
+    if (d->pending)
+        g_byte_array_unref(d->pending);
     if (d->spare)
         g_byte_array_unref(d->spare);
     if (d->collected)
@@ -172,8 +179,9 @@ static void consumed(UrlSessionTask *task, size_t length)
 static GByteArray *take_pending(UrlTaskDelivery *d)
 {
     g_mutex_lock(&d->lock);
-    GByteArray *chunk = d->pending;
-    d->pending = d->spare ? d->spare : g_byte_array_new();
+    /* A delivery follows a push, so pending exists; the next push makes or reuses one. */
+    GByteArray *chunk = d->pending ? d->pending : g_byte_array_new();
+    d->pending = d->spare;
     d->spare = NULL;
     d->scheduled = false;
     g_mutex_unlock(&d->lock);
@@ -381,6 +389,8 @@ bool url__task_delivery_push(UrlSessionTask *task, const void *data, size_t leng
         g_mutex_unlock(&d->lock);
         return false;
     }
+    if (d->pending == NULL)
+        d->pending = g_byte_array_new();
     g_byte_array_append(d->pending, data, (guint)length);
     d->buffered += length;
     bool schedule = !d->scheduled;
