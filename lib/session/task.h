@@ -25,9 +25,9 @@ typedef struct {
     UrlRequest *request; /* the request the current transfer sends */
     UrlHeaderList *send_headers;
     int redirect_count;
-    UrlTimer *idle_timer;
-    UrlTimer *resource_timer;
-    UrlTimer *begin_timer;
+    UrlTimer idle_timer; /* embedded: no allocation per task */
+    UrlTimer resource_timer;
+    UrlTimer *begin_timer; /* only with an earliest begin date */
     gint64 last_activity;
     double request_timeout;
     double start_time;

@@ -58,12 +58,12 @@ static void on_idle_timer(void *data)
     gint64 timeout_us = (gint64)(net->request_timeout * G_USEC_PER_SEC);
     if (idle_clock_stopped(task)) {
         touch(task);
-        url__timer_arm_at(net->idle_timer, net->last_activity + timeout_us);
+        url__timer_arm_at(&net->idle_timer, net->last_activity + timeout_us);
         return;
     }
     gint64 due = net->last_activity + timeout_us;
     if (g_get_monotonic_time() < due) {
-        url__timer_arm_at(net->idle_timer, due);
+        url__timer_arm_at(&net->idle_timer, due);
         return;
     }
     finish(task, url__error_newf(URL_ERROR_TIMED_OUT, net->request->url,
@@ -617,7 +617,7 @@ static void begin_request(UrlSessionTask *task)
     }
     url__task_assist_prepare(task, &spec, &transfer_callbacks);
     touch(task);
-    url__timer_arm_in(net->idle_timer, net->request_timeout);
+    url__timer_arm_in(&net->idle_timer, net->request_timeout);
     if (net->paused_by_user)
         update_pause(task);
 }
@@ -682,7 +682,7 @@ static void end_transfer(UrlSessionTask *task)
                              url__transfer_get_easy(net->transfer));
     url__transfer_free(net->transfer);
     net->transfer = NULL;
-    url__timer_disarm(net->idle_timer);
+    url__timer_disarm(&net->idle_timer);
 }
 
 static void on_begin_timer(void *data);
@@ -700,9 +700,9 @@ static void start(UrlSessionTask *task)
     g_mutex_unlock(&task->lock);
     net->request_timeout = net->request->timeout_interval > 0 ? net->request->timeout_interval
                                                               : configuration->request_timeout;
-    net->idle_timer = url__timer_new(on_idle_timer, task);
-    net->resource_timer = url__timer_new(on_resource_timer, task);
-    url__timer_arm_in(net->resource_timer, configuration->resource_timeout);
+    url__timer_init(&net->idle_timer, on_idle_timer, task);
+    url__timer_init(&net->resource_timer, on_resource_timer, task);
+    url__timer_arm_in(&net->resource_timer, configuration->resource_timeout);
     /* The network side keeps the task alive until it finishes. */
     url_session_task_ref(task);
 
@@ -1023,10 +1023,10 @@ static void finish(UrlSessionTask *task, UrlError *error)
     url__task_cache_clear(task);
     url__task_path_clear(task);
     url__task_resolve_clear(task);
-    url__timer_free(net->idle_timer);
-    url__timer_free(net->resource_timer);
+    url__timer_clear(&net->idle_timer);
+    url__timer_clear(&net->resource_timer);
     url__timer_free(net->begin_timer);
-    net->idle_timer = net->resource_timer = net->begin_timer = NULL;
+    net->begin_timer = NULL;
     if (net->stream) {
         url__input_stream_abort(net->stream);
         attach_stream(task, NULL);
