@@ -64,7 +64,6 @@ struct UrlDestinationLookup {
     void *data;
     UrlResolveQuery *query;
     GArray *answers; /* UrlAddress as resolved (or the literal) */
-    GSource *idle;   /* delivery of an answer known at once */
     UrlError *pending_error;
 };
 
@@ -76,10 +75,6 @@ static void lookup_free(UrlDestinationLookup *lookup)
     owner->lookups = g_list_remove(owner->lookups, lookup);
     owner->waiting_for_prefix = g_list_remove(owner->waiting_for_prefix, lookup);
     url__resolver_cancel(lookup->query);
-    if (lookup->idle) {
-        g_source_destroy(lookup->idle);
-        g_source_unref(lookup->idle);
-    }
     if (lookup->answers)
         g_array_unref(lookup->answers);
     url_error_unref(lookup->pending_error);
@@ -145,7 +140,11 @@ static UrlDestinationPlan *memo_find(UrlDestinationLookup *lookup, int preferred
                                      uint64_t generation)
 {
     UrlDestinations *owner = lookup->owner;
-    g_autofree char *key = memo_key(lookup);
+    /* Looked up on every request: the key is made on the stack when it fits. */
+    char stack_key[128];
+    int length = g_snprintf(stack_key, sizeof stack_key, "%s %d", lookup->host, lookup->port);
+    g_autofree char *long_key = length >= (int)sizeof stack_key ? memo_key(lookup) : NULL;
+    const char *key = long_key ? long_key : stack_key;
     PlanMemo *memo = owner->memos ? g_hash_table_lookup(owner->memos, key) : NULL;
     bool prefix_known = owner->prefix_state == PREFIX_KNOWN;
     if (memo == NULL || memo->generation != generation || memo->policy != lookup->policy ||
@@ -318,7 +317,9 @@ static void follow_pref64(UrlDestinations *owner)
     }
 }
 
-static void with_prefix(UrlDestinationLookup *lookup)
+/* Completes @lookup (it is freed) and returns true, or returns false when it waits for
+ * the NAT64 prefix. */
+static bool with_prefix(UrlDestinationLookup *lookup)
 {
     UrlDestinations *owner = lookup->owner;
     uint64_t generation = url__network_generation();
@@ -333,14 +334,15 @@ static void with_prefix(UrlDestinationLookup *lookup)
     if (owner->prefix_state == PREFIX_KNOWN || owner->prefix_state == PREFIX_NONE ||
         !needs_prefix(lookup)) {
         lookup_complete(lookup);
-        return;
+        return true;
     }
     owner->waiting_for_prefix = g_list_append(owner->waiting_for_prefix, lookup);
     if (owner->prefix_state == PREFIX_DISCOVERING)
-        return;
+        return false;
     owner->prefix_state = PREFIX_DISCOVERING;
     owner->discovery = url__resolver_resolve(owner->resolver, URL__NAT64_DISCOVERY_NAME, true,
                                              false, on_discovery, owner);
+    return false;
 }
 
 /* ---- the DNS ------------------------------------------------------------------------- */
@@ -355,16 +357,7 @@ static void on_resolved(const UrlResolveResult *result, void *data)
         return;
     }
     g_array_append_vals(lookup->answers, result->addresses, (guint)result->count);
-    with_prefix(lookup);
-}
-
-static gboolean on_literal(gpointer data)
-{
-    UrlDestinationLookup *lookup = data;
-    g_source_unref(lookup->idle);
-    lookup->idle = NULL;
-    with_prefix(lookup);
-    return G_SOURCE_REMOVE;
+    (void)with_prefix(lookup);
 }
 
 UrlDestinationLookup *url__destinations_lookup(UrlDestinations *self, const char *host, int port,
@@ -380,15 +373,17 @@ UrlDestinationLookup *url__destinations_lookup(UrlDestinations *self, const char
     lookup->func = func;
     lookup->data = data;
     lookup->answers = g_array_new(FALSE, FALSE, sizeof(UrlAddress));
-    self->lookups = g_list_prepend(self->lookups, lookup);
     UrlAddress literal;
     if (url__address_parse(host, &literal)) {
+        /* No DNS: the plan is made now (a loop iteration and a second pass through the
+         * task's begin_request saved), unless the NAT64 prefix must be found first. */
         g_array_append_val(lookup->answers, literal);
-        lookup->idle = g_idle_source_new();
-        g_source_set_callback(lookup->idle, on_literal, lookup, NULL);
-        g_source_attach(lookup->idle, url__network_context());
+        if (with_prefix(lookup))
+            return NULL;
+        self->lookups = g_list_prepend(self->lookups, lookup);
         return lookup;
     }
+    self->lookups = g_list_prepend(self->lookups, lookup);
     lookup->query = url__resolver_resolve(
         self->resolver, host, policy != URL_ADDRESS_FAMILY_IPV4_ONLY, true, on_resolved, lookup);
     return lookup;

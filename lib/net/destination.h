@@ -41,7 +41,8 @@ UrlDestinations *url__destinations_new(const UrlDestinationsOptions *options, Ur
 void url__destinations_free(UrlDestinations *destinations);
 
 /* Works out where @host (a name or an IP literal, IPv6 without brackets) is; @func runs
- * once, later, unless cancelled. @url is for error messages. */
+ * once, later, unless cancelled. For an IP literal it usually runs before this returns,
+ * which then returns NULL (nothing to cancel). @url is for error messages. */
 UrlDestinationLookup *url__destinations_lookup(UrlDestinations *destinations, const char *host,
                                                int port, UrlAddressFamily policy, const char *url,
                                                UrlDestinationFunc func, void *data);

@@ -24,6 +24,8 @@ struct UrlTaskResolve {
     UrlDestinationLookup *lookup;
     void (*then)(UrlSessionTask *task);
     double lookup_start, lookup_end; /* seconds since the epoch */
+    bool starting;                   /* inside url__destinations_lookup */
+    UrlError *inline_error;          /* the lookup failed inside it */
 };
 
 static bool host_and_port(const char *url, char **host, int *port)
@@ -91,23 +93,6 @@ void url__session_destinations_release(UrlSession *session)
     session->destinations = NULL;
 }
 
-bool url__task_resolve_needed(UrlSessionTask *task)
-{
-    UrlTaskResolve *state = task->net.resolve;
-    char *host = NULL;
-    int port = 0;
-    if (!host_and_port(task->net.request->url, &host, &port))
-        return false; /* curl reports the bad URL */
-    if (state == NULL || state->plan == NULL) {
-        g_free(host);
-        return true;
-    }
-    bool same = strcmp(host, state->host) == 0 && port == state->port &&
-                state->plan->generation == url__network_generation();
-    g_free(host);
-    return !same;
-}
-
 static void on_plan(UrlDestinationPlan *plan, UrlError *error, void *data)
 {
     UrlSessionTask *task = data;
@@ -115,7 +100,10 @@ static void on_plan(UrlDestinationPlan *plan, UrlError *error, void *data)
     state->lookup = NULL;
     state->lookup_end = (double)g_get_real_time() / G_USEC_PER_SEC;
     if (plan == NULL) {
-        url__task_net_fail(task, error);
+        if (state->starting)
+            state->inline_error = error; /* url__task_resolve ends the task */
+        else
+            url__task_net_fail(task, error);
         return;
     }
     state->plan = plan;
@@ -125,12 +113,24 @@ static void on_plan(UrlDestinationPlan *plan, UrlError *error, void *data)
     /* curl connects to an IP literal itself unless it must be synthesized. */
     if (!is_ip_literal(state->host) || synthesized)
         state->resolve_entry = url__destination_plan_resolve_entry(plan, state->host, state->port);
+    if (state->starting)
+        return; /* answered at once: url__task_resolve returns true */
     state->then(task);
 }
 
-void url__task_resolve_start(UrlSessionTask *task, void (*then)(UrlSessionTask *task))
+bool url__task_resolve(UrlSessionTask *task, void (*then)(UrlSessionTask *task))
 {
     UrlTaskResolve *state = task->net.resolve;
+    const char *url = task->net.request->url;
+    char *host = NULL;
+    int port = 0;
+    if (!host_and_port(url, &host, &port))
+        return true; /* curl reports the bad URL */
+    if (state && state->plan && strcmp(host, state->host) == 0 && port == state->port &&
+        state->plan->generation == url__network_generation()) {
+        g_free(host); /* the plan of an earlier hop to the same place */
+        return true;
+    }
     if (state == NULL)
         state = task->net.resolve = g_new0(UrlTaskResolve, 1);
     url__destinations_cancel(state->lookup);
@@ -140,24 +140,31 @@ void url__task_resolve_start(UrlSessionTask *task, void (*then)(UrlSessionTask *
     g_free(state->resolve_entry);
     state->resolve_entry = NULL;
     g_free(state->host);
-    state->host = NULL;
+    state->host = host;
+    state->port = port;
     state->then = then;
     state->lookup_start = (double)g_get_real_time() / G_USEC_PER_SEC;
     state->lookup_end = 0;
-    const char *url = task->net.request->url;
-    if (!host_and_port(url, &state->host, &state->port)) {
-        url__task_net_fail(task, url__error_newf(URL_ERROR_BAD_URL, url, "bad URL: no host"));
-        return;
-    }
     UrlError *error = NULL;
     UrlDestinations *destinations = url__session_destinations(task->session, &error);
     if (destinations == NULL) {
         url__task_net_fail(task, error);
-        return;
+        return false;
     }
+    /* An IP literal's plan is usually made inside the call: the hop goes on from here
+     * instead of coming back through @then. */
+    state->starting = true;
     state->lookup =
         url__destinations_lookup(destinations, state->host, state->port,
                                  task->session->configuration->address_family, url, on_plan, task);
+    state->starting = false;
+    if (state->inline_error) {
+        error = state->inline_error;
+        state->inline_error = NULL;
+        url__task_net_fail(task, error);
+        return false;
+    }
+    return state->lookup == NULL;
 }
 
 void url__task_resolve_fill_spec(UrlSessionTask *task, UrlTransferSpec *spec)

@@ -15,11 +15,11 @@ typedef struct UrlSessionTask UrlSessionTask;
 typedef struct UrlSession UrlSession;
 typedef struct UrlTaskResolve UrlTaskResolve;
 
-/* Whether the current request's host:port still needs a plan. */
-bool url__task_resolve_needed(UrlSessionTask *task);
-/* Works the plan out, then calls @then(task); on failure ends the task with the error
- * (url__task_net_fail) instead. */
-void url__task_resolve_start(UrlSessionTask *task, void (*then)(UrlSessionTask *task));
+/* Makes sure the current request's host:port has a plan. Returns true when it has one
+ * now (an earlier hop's, or one made at once, as for most IP literals: the caller goes
+ * on). Otherwise returns false and later calls @then(task) with the plan made, or ends
+ * the task with the error (url__task_net_fail), possibly before returning. */
+bool url__task_resolve(UrlSessionTask *task, void (*then)(UrlSessionTask *task));
 /* Sets the spec's resolve entry, attempt delay and TCP Fast Open; the strings stay valid
  * until the next resolve step or url__task_resolve_clear. */
 void url__task_resolve_fill_spec(UrlSessionTask *task, UrlTransferSpec *spec);

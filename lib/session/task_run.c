@@ -548,10 +548,8 @@ static void begin_request(UrlSessionTask *task)
     /* Through a proxy the proxy finds the origin (absolute-form, CONNECT, socks5h): no
      * lookup of the origin's name here. */
     g_autofree char *proxy = proxy_for(task, request->url);
-    if (proxy == NULL && url__task_resolve_needed(task)) {
-        url__task_resolve_start(task, begin_request); /* comes back here when resolved */
-        return;
-    }
+    if (proxy == NULL && !url__task_resolve(task, begin_request))
+        return; /* comes back here when resolved, unless it failed */
 
     url__header_list_free(net->send_headers);
     net->send_headers = headers_to_send(task, request);
