@@ -320,11 +320,13 @@ url_session_configuration_get_no_proxy(const UrlSessionConfiguration *configurat
  * url_session_configuration_set_uses_environment_proxies:
  * @enabled: default true
  *
- * Whether a request that no configured proxy covers uses the environment's proxy, read
- * when each request starts: https_proxy or HTTPS_PROXY for https:// URLs, http_proxy for
- * http:// URLs (never upper-case HTTP_PROXY, which CGI programs receive from a request's
- * "Proxy" header, as libcurl), then all_proxy or ALL_PROXY; no_proxy or NO_PROXY names
- * the hosts reached directly. false: only configured proxies, never the environment's.
+ * Whether a request that no configured proxy covers uses the environment's proxy, as the
+ * variables were when the session was made (url_session_new() reads them once, as
+ * libcurl's programs read them at start): https_proxy or HTTPS_PROXY for https:// URLs,
+ * http_proxy for http:// URLs (never upper-case HTTP_PROXY, which CGI programs receive
+ * from a request's "Proxy" header, as libcurl), then all_proxy or ALL_PROXY; no_proxy or
+ * NO_PROXY names the hosts reached directly. false: only configured proxies, never the
+ * environment's.
  * Thread: any, not concurrently with other calls on @configuration
  */
 URL_API void

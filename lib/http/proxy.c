@@ -147,7 +147,7 @@ bool url__proxy_bypass(const char *no_proxy, const char *host)
     return false;
 }
 
-static const char *environment(const char *lower, const char *upper)
+static const char *getenv_either(const char *lower, const char *upper)
 {
     const char *value = g_getenv(lower);
     if ((value == NULL || *value == '\0') && upper)
@@ -155,8 +155,49 @@ static const char *environment(const char *lower, const char *upper)
     return value && *value ? value : NULL;
 }
 
+/* The variables as they are now, borrowed from the environment. */
+static void environment_now(UrlProxyEnvironment *environment)
+{
+    *environment = (UrlProxyEnvironment){
+        .http = getenv_either("http_proxy", NULL),
+        .https = getenv_either("https_proxy", "HTTPS_PROXY"),
+        .all = getenv_either("all_proxy", "ALL_PROXY"),
+        .no_proxy = getenv_either("no_proxy", "NO_PROXY"),
+    };
+}
+
+void url__proxy_environment_read(UrlProxyEnvironment *environment)
+{
+    environment_now(environment);
+    environment->http = g_strdup(environment->http);
+    environment->https = g_strdup(environment->https);
+    environment->all = g_strdup(environment->all);
+    environment->no_proxy = g_strdup(environment->no_proxy);
+}
+
+void url__proxy_environment_clear(UrlProxyEnvironment *environment)
+{
+    g_free((char *)environment->http);
+    g_free((char *)environment->https);
+    g_free((char *)environment->all);
+    g_free((char *)environment->no_proxy);
+    *environment = (UrlProxyEnvironment){0};
+}
+
 char *url__proxy_for_url(const UrlProxySettings *settings, const char *url)
 {
+    UrlProxyEnvironment now;
+    const UrlProxyEnvironment *environment = settings->environment;
+    if (settings->use_environment && environment == NULL) {
+        environment_now(&now);
+        environment = &now;
+    }
+    /* No proxy anywhere, the usual case: no need to look at the URL. */
+    if (settings->http == NULL && settings->https == NULL && settings->socks == NULL &&
+        (!settings->use_environment ||
+         (environment->http == NULL && environment->https == NULL && environment->all == NULL)))
+        return NULL;
+
     CURLU *parsed = url__url_parse(url, 0);
     char *scheme = NULL, *host = NULL;
     if (parsed == NULL || curl_url_get(parsed, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
@@ -175,14 +216,13 @@ char *url__proxy_for_url(const UrlProxySettings *settings, const char *url)
     if (configured) {
         proxy = g_strdup(configured);
     } else if (settings->use_environment) {
-        const char *value =
-            https ? environment("https_proxy", "HTTPS_PROXY") : environment("http_proxy", NULL);
+        const char *value = https ? environment->https : environment->http;
         if (value == NULL)
-            value = environment("all_proxy", "ALL_PROXY");
+            value = environment->all;
         /* A malformed variable is ignored, as if unset: a direct connection. */
         proxy = value ? url__proxy_normalize(value, URL__PROXY_FOR_HTTP, NULL) : NULL;
         if (no_proxy == NULL)
-            no_proxy = environment("no_proxy", "NO_PROXY");
+            no_proxy = environment->no_proxy;
     }
     if (proxy && url__proxy_bypass(no_proxy, host))
         g_clear_pointer(&proxy, g_free);

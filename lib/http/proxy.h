@@ -25,12 +25,29 @@ char *url__proxy_normalize(const char *proxy, UrlProxyRole role, UrlError **erro
  * every host) names @host (a host name or an IP literal, IPv6 with or without brackets). */
 bool url__proxy_bypass(const char *no_proxy, const char *host);
 
+/* The environment's proxy variables, read once: a session reads them when it is made
+ * (as curl's own users expect the environment at start), as getenv on every hop cost five
+ * scans of the environment per request. NULL where unset or empty. */
+typedef struct {
+    const char *http;     /* http_proxy (never HTTP_PROXY: "httpoxy") */
+    const char *https;    /* https_proxy, else HTTPS_PROXY */
+    const char *all;      /* all_proxy, else ALL_PROXY */
+    const char *no_proxy; /* no_proxy, else NO_PROXY */
+} UrlProxyEnvironment;
+
+/* Fills @environment with copies of the variables; free them with
+ * url__proxy_environment_clear(). */
+void url__proxy_environment_read(UrlProxyEnvironment *environment);
+void url__proxy_environment_clear(UrlProxyEnvironment *environment);
+
 typedef struct {
     const char *http;     /* normalised, or NULL */
     const char *https;    /* normalised, or NULL */
     const char *socks;    /* normalised, or NULL */
     const char *no_proxy; /* NULL: the environment's no_proxy / NO_PROXY when it is used */
     bool use_environment;
+    /* The environment as read earlier; NULL: read it now. */
+    const UrlProxyEnvironment *environment;
 } UrlProxySettings;
 
 /* The proxy for @url (an absolute http or https URL): the configured proxy for its scheme,

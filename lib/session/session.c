@@ -50,6 +50,7 @@ UrlSession *url_session_new(const UrlSessionConfiguration *configuration,
         delegate_queue ? url_queue_ref(delegate_queue) : url_queue_new_serial("url-delegate");
     g_mutex_init(&session->lock);
     session->tasks = g_ptr_array_new();
+    url__proxy_environment_read(&session->proxy_environment);
     /* Start the network thread now, so the first task does not pay for it. */
     url__network_context();
     return session;
@@ -97,6 +98,7 @@ void url_session_unref(UrlSession *session)
     url_queue_unref(session->queue);
     g_ptr_array_free(session->tasks, TRUE);
     g_free(session->description);
+    url__proxy_environment_clear(&session->proxy_environment);
     g_mutex_clear(&session->lock);
     g_free(session);
 }

@@ -9,6 +9,7 @@
 #include <glib.h>
 
 #include "http/multi_driver.h"
+#include "http/proxy.h"
 #include "session/configuration.h"
 #include "session/queue.h"
 
@@ -38,6 +39,7 @@ struct UrlSession {
     /* hops holding or waiting for a transfer, per origin (task_admission.c); network
      * thread only; made on first use */
     struct UrlAdmission *admission;
+    UrlProxyEnvironment proxy_environment; /* read when the session is made, never changed */
 };
 
 /* The session's curl multi driver, made on first use. Network thread only. */

@@ -518,6 +518,7 @@ static char *proxy_for(UrlSessionTask *task, const char *url)
         .socks = configuration->socks_proxy,
         .no_proxy = configuration->no_proxy,
         .use_environment = configuration->uses_environment_proxies,
+        .environment = &task->session->proxy_environment,
     };
     return url__proxy_for_url(&settings, url);
 }

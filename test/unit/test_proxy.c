@@ -167,6 +167,29 @@ static void test_environment_choice(void)
     clear_environment();
 }
 
+/* A session's snapshot of the environment: later changes do not reach it. */
+static void test_environment_snapshot(void)
+{
+    clear_environment();
+    g_setenv("http_proxy", "then.example:1", TRUE);
+    g_setenv("NO_PROXY", "direct.example", TRUE);
+    UrlProxyEnvironment snapshot;
+    url__proxy_environment_read(&snapshot);
+    g_setenv("http_proxy", "now.example:2", TRUE);
+    g_unsetenv("NO_PROXY");
+    UrlProxySettings settings = {.use_environment = true, .environment = &snapshot};
+    char *proxy = url__proxy_for_url(&settings, "http://www.example/");
+    g_assert_cmpstr(proxy, ==, "http://then.example:1");
+    g_free(proxy);
+    g_assert_null(url__proxy_for_url(&settings, "http://direct.example/"));
+    g_assert_null(url__proxy_for_url(&settings, "https://www.example/"));
+    url__proxy_environment_clear(&snapshot);
+    g_assert_null(snapshot.http);
+    /* An empty snapshot: no proxy, whatever the environment says now. */
+    g_assert_null(url__proxy_for_url(&settings, "http://www.example/"));
+    clear_environment();
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -175,5 +198,6 @@ int main(int argc, char **argv)
     g_test_add_func("/proxy/bypass", test_bypass);
     g_test_add_func("/proxy/configured", test_configured_choice);
     g_test_add_func("/proxy/environment", test_environment_choice);
+    g_test_add_func("/proxy/environment-snapshot", test_environment_snapshot);
     return g_test_run();
 }
