@@ -9,22 +9,32 @@
 #define URL__TIMING_COUNT (URL_TIMING_RESPONSE_END + 1)
 #define URL__BYTE_COUNT   (URL_BYTES_RESPONSE_BODY_AFTER_DECODING + 1)
 
+/* The short strings below point into their own buffer when they fit (nearly always:
+ * an address, "HTTP/1.1", "TLSv1.3", an interface name), else to a heap copy; NULL when
+ * unset. Five strings allocated per transaction were a good part of a small request's
+ * allocations. */
 struct UrlTransactionMetrics {
     char *url;
     int status_code;
     char *network_protocol_name;
+    char network_protocol_name_buffer[16];
     bool reused_connection;
     char *remote_address;
+    char remote_address_buffer[48]; /* INET6_ADDRSTRLEN, and room */
     int remote_port;
     char *local_address;
+    char local_address_buffer[48];
     int local_port;
     UrlResourceFetchType fetch_type;
     bool proxy_connection;
     char *tls_protocol_version;
+    char tls_protocol_version_buffer[16];
     char *tls_cipher_suite;
+    char tls_cipher_suite_buffer[48];
     /* The path (lib/path, lib/mptcp): the interface of the connection, its costs, and
      * the MPTCP subflows when multipath was negotiated. */
     char *interface_name;
+    char interface_name_buffer[16]; /* IFNAMSIZ */
     UrlInterfaceType interface_type;
     bool expensive, constrained, multipath;
     GArray *subflows; /* Subflow; NULL when none */
@@ -53,7 +63,11 @@ struct UrlTaskMetrics {
     double task_start;
     double task_duration;
     int redirect_count;
-    GPtrArray *transactions; /* of UrlTransactionMetrics, owned */
+    size_t transaction_count;
+    /* Most tasks make one transaction: it lives here. The others (redirects, retries) are
+     * allocated, so that a transaction never moves once returned. */
+    UrlTransactionMetrics first;
+    GPtrArray *more; /* of UrlTransactionMetrics, owned; NULL until a second one */
 };
 
 /* JSON key of each timing, in UrlTransactionTiming order. */
@@ -80,9 +94,15 @@ static const char *const url_byte_count_keys[URL__BYTE_COUNT] = {
     "response_body_bytes_after_decoding",
 };
 
-static void url_transaction_metrics_free(void *data)
+static void url_free_text(char **slot, char *buffer)
 {
-    UrlTransactionMetrics *t = data;
+    if (*slot != buffer)
+        g_free(*slot);
+    *slot = NULL;
+}
+
+static void url_transaction_metrics_clear(UrlTransactionMetrics *t)
+{
     if (t->connect_attempts) {
         for (guint i = 0; i < t->connect_attempts->len; i++)
             g_free(g_array_index(t->connect_attempts, ConnectAttempt, i).address);
@@ -90,12 +110,12 @@ static void url_transaction_metrics_free(void *data)
     }
     g_free(t->nat64_prefix);
     g_free(t->url);
-    g_free(t->network_protocol_name);
-    g_free(t->remote_address);
-    g_free(t->local_address);
-    g_free(t->tls_protocol_version);
-    g_free(t->tls_cipher_suite);
-    g_free(t->interface_name);
+    url_free_text(&t->network_protocol_name, t->network_protocol_name_buffer);
+    url_free_text(&t->remote_address, t->remote_address_buffer);
+    url_free_text(&t->local_address, t->local_address_buffer);
+    url_free_text(&t->tls_protocol_version, t->tls_protocol_version_buffer);
+    url_free_text(&t->tls_cipher_suite, t->tls_cipher_suite_buffer);
+    url_free_text(&t->interface_name, t->interface_name_buffer);
     g_free(t->path_manager);
     if (t->subflows) {
         for (guint i = 0; i < t->subflows->len; i++) {
@@ -106,7 +126,12 @@ static void url_transaction_metrics_free(void *data)
         }
         g_array_free(t->subflows, TRUE);
     }
-    g_free(t);
+}
+
+static void url_transaction_metrics_free(void *data)
+{
+    url_transaction_metrics_clear(data);
+    g_free(data);
 }
 
 static void url_replace_string(char **slot, const char *value)
@@ -116,11 +141,37 @@ static void url_replace_string(char **slot, const char *value)
     *slot = copy;
 }
 
+/* Like url_replace_string, for a string that has a buffer of its own (@value may be the
+ * current string). */
+static void url_replace_text(char **slot, char *buffer, size_t size, const char *value)
+{
+    size_t length = value ? strlen(value) : 0;
+    if (value && length < size) {
+        memmove(buffer, value, length + 1);
+        if (*slot != buffer)
+            g_free(*slot);
+        *slot = buffer;
+        return;
+    }
+    char *copy = g_strdup(value);
+    url_free_text(slot, buffer);
+    *slot = copy;
+}
+
+#define URL_REPLACE_TEXT(t, field, value)                                                          \
+    url_replace_text(&(t)->field, (t)->field##_buffer, sizeof(t)->field##_buffer, (value))
+
+static UrlTransactionMetrics *url_transaction_at(const UrlTaskMetrics *metrics, size_t index)
+{
+    if (index == 0)
+        return (UrlTransactionMetrics *)&metrics->first;
+    return g_ptr_array_index(metrics->more, index - 1);
+}
+
 UrlTaskMetrics *url__task_metrics_new(void)
 {
     UrlTaskMetrics *metrics = g_new0(UrlTaskMetrics, 1);
     metrics->ref_count = 1;
-    metrics->transactions = g_ptr_array_new_with_free_func(url_transaction_metrics_free);
     return metrics;
 }
 
@@ -140,8 +191,12 @@ void url__task_metrics_set_redirect_count(UrlTaskMetrics *metrics, int count)
 UrlTransactionMetrics *url__task_metrics_add_transaction(UrlTaskMetrics *metrics)
 {
     g_return_val_if_fail(metrics != NULL, NULL);
+    if (metrics->transaction_count++ == 0)
+        return &metrics->first;
+    if (metrics->more == NULL)
+        metrics->more = g_ptr_array_new_with_free_func(url_transaction_metrics_free);
     UrlTransactionMetrics *t = g_new0(UrlTransactionMetrics, 1);
-    g_ptr_array_add(metrics->transactions, t);
+    g_ptr_array_add(metrics->more, t);
     return t;
 }
 
@@ -168,7 +223,7 @@ void url__transaction_metrics_set_status_code(UrlTransactionMetrics *t, int stat
 void url__transaction_metrics_set_network_protocol_name(UrlTransactionMetrics *t, const char *name)
 {
     g_return_if_fail(t != NULL);
-    url_replace_string(&t->network_protocol_name, name);
+    URL_REPLACE_TEXT(t, network_protocol_name, name);
 }
 
 void url__transaction_metrics_set_reused_connection(UrlTransactionMetrics *t, bool reused)
@@ -181,7 +236,7 @@ void url__transaction_metrics_set_remote_address(UrlTransactionMetrics *t, const
                                                  int port)
 {
     g_return_if_fail(t != NULL);
-    url_replace_string(&t->remote_address, address);
+    URL_REPLACE_TEXT(t, remote_address, address);
     t->remote_port = port;
 }
 
@@ -189,7 +244,7 @@ void url__transaction_metrics_set_local_address(UrlTransactionMetrics *t, const 
                                                 int port)
 {
     g_return_if_fail(t != NULL);
-    url_replace_string(&t->local_address, address);
+    URL_REPLACE_TEXT(t, local_address, address);
     t->local_port = port;
 }
 
@@ -217,8 +272,8 @@ void url__transaction_metrics_set_tls(UrlTransactionMetrics *t, const char *prot
                                       const char *cipher_suite)
 {
     g_return_if_fail(t != NULL);
-    url_replace_string(&t->tls_protocol_version, protocol_version);
-    url_replace_string(&t->tls_cipher_suite, cipher_suite);
+    URL_REPLACE_TEXT(t, tls_protocol_version, protocol_version);
+    URL_REPLACE_TEXT(t, tls_cipher_suite, cipher_suite);
 }
 
 UrlTaskMetrics *url_task_metrics_ref(const UrlTaskMetrics *metrics)
@@ -234,7 +289,9 @@ void url_task_metrics_unref(UrlTaskMetrics *metrics)
 {
     if (metrics == NULL || !g_atomic_int_dec_and_test(&metrics->ref_count))
         return;
-    g_ptr_array_free(metrics->transactions, TRUE);
+    url_transaction_metrics_clear(&metrics->first);
+    if (metrics->more)
+        g_ptr_array_free(metrics->more, TRUE);
     g_free(metrics);
 }
 
@@ -261,16 +318,16 @@ int url_task_metrics_get_redirect_count(const UrlTaskMetrics *metrics)
 size_t url_task_metrics_get_transaction_count(const UrlTaskMetrics *metrics)
 {
     g_return_val_if_fail(metrics != NULL, 0);
-    return metrics->transactions->len;
+    return metrics->transaction_count;
 }
 
 const UrlTransactionMetrics *url_task_metrics_get_transaction(const UrlTaskMetrics *metrics,
                                                               size_t index)
 {
     g_return_val_if_fail(metrics != NULL, NULL);
-    if (index >= metrics->transactions->len)
+    if (index >= metrics->transaction_count)
         return NULL;
-    return g_ptr_array_index(metrics->transactions, index);
+    return url_transaction_at(metrics, index);
 }
 
 double url_transaction_metrics_get_timing(const UrlTransactionMetrics *transaction,
@@ -366,7 +423,7 @@ void url__transaction_metrics_set_interface(UrlTransactionMetrics *t, const char
                                             UrlInterfaceType type, bool expensive, bool constrained)
 {
     g_return_if_fail(t != NULL);
-    url_replace_string(&t->interface_name, name);
+    URL_REPLACE_TEXT(t, interface_name, name);
     t->interface_type = type;
     t->expensive = expensive;
     t->constrained = constrained;
@@ -719,10 +776,10 @@ char *url_task_metrics_to_json(const UrlTaskMetrics *metrics)
     url_json_seconds(out, metrics->task_duration);
     g_string_append_printf(out, ",\"redirect_count\":%d,\"transactions\":[",
                            metrics->redirect_count);
-    for (size_t i = 0; i < metrics->transactions->len; i++) {
+    for (size_t i = 0; i < metrics->transaction_count; i++) {
         if (i > 0)
             g_string_append_c(out, ',');
-        url_json_transaction(out, g_ptr_array_index(metrics->transactions, i));
+        url_json_transaction(out, url_transaction_at(metrics, i));
     }
     g_string_append(out, "]}");
     /* Documented as free()-able: hand out a copy made with the C allocator. */

@@ -241,6 +241,47 @@ static void test_setters_replace_strings(void)
     url_task_metrics_unref(metrics);
 }
 
+/* Short strings live in the transaction, long ones on the heap; either may replace the
+ * other, and a transaction keeps its address when more are added. */
+static void test_strings_short_and_long(void)
+{
+    UrlTaskMetrics *metrics = url__task_metrics_new();
+    UrlTransactionMetrics *first = url__task_metrics_add_transaction(metrics);
+    const char *cipher = "ECDHE-RSA-AES256-GCM-SHA384-WITH-A-NAME-LONGER-THAN-ITS-BUFFER";
+    url__transaction_metrics_set_tls(first, "TLSv1.3", cipher);
+    g_assert_cmpstr(url_transaction_metrics_get_tls_cipher_suite(first), ==, cipher);
+    url__transaction_metrics_set_tls(first, "TLSv1.2", "AES128-SHA");
+    g_assert_cmpstr(url_transaction_metrics_get_tls_protocol_version(first), ==, "TLSv1.2");
+    g_assert_cmpstr(url_transaction_metrics_get_tls_cipher_suite(first), ==, "AES128-SHA");
+    url__transaction_metrics_set_tls(first, "TLSv1.2", cipher);
+    g_assert_cmpstr(url_transaction_metrics_get_tls_cipher_suite(first), ==, cipher);
+    url__transaction_metrics_set_remote_address(first, "2001:db8::1", 443);
+    /* The string it already holds. */
+    url__transaction_metrics_set_remote_address(
+        first, url_transaction_metrics_get_remote_address(first, NULL), 443);
+    int port = 0;
+    g_assert_cmpstr(url_transaction_metrics_get_remote_address(first, &port), ==, "2001:db8::1");
+    g_assert_cmpint(port, ==, 443);
+    url__transaction_metrics_set_interface(first, "wlan0", URL_INTERFACE_TYPE_WIFI, false, false);
+    for (int i = 0; i < 5; i++) {
+        UrlTransactionMetrics *t = url__task_metrics_add_transaction(metrics);
+        url__transaction_metrics_set_status_code(t, 300 + i);
+        url__transaction_metrics_set_network_protocol_name(t, "h2");
+    }
+    g_assert_cmpuint(url_task_metrics_get_transaction_count(metrics), ==, 6);
+    g_assert_true(url_task_metrics_get_transaction(metrics, 0) == first);
+    g_assert_cmpint(
+        url_transaction_metrics_get_status_code(url_task_metrics_get_transaction(metrics, 5)), ==,
+        304);
+    g_assert_null(url_task_metrics_get_transaction(metrics, 6));
+    g_assert_cmpstr(url_transaction_metrics_get_interface_name(first), ==, "wlan0");
+    char *json = url_task_metrics_to_json(metrics);
+    g_assert_nonnull(strstr(json, cipher));
+    g_assert_nonnull(strstr(json, "\"status\":304"));
+    free(json);
+    url_task_metrics_unref(metrics);
+}
+
 static void test_non_finite_times_are_null(void)
 {
     UrlTaskMetrics *metrics = url__task_metrics_new();
@@ -309,6 +350,7 @@ int main(int argc, char **argv)
     g_test_add_func("/metrics/json-parses-as-json", test_json_parses_as_json);
     g_test_add_func("/metrics/getters", test_getters);
     g_test_add_func("/metrics/setters-replace-strings", test_setters_replace_strings);
+    g_test_add_func("/metrics/strings-short-and-long", test_strings_short_and_long);
     g_test_add_func("/metrics/non-finite-times-are-null", test_non_finite_times_are_null);
     g_test_add_func("/metrics/getters-tolerate-null", test_getters_tolerate_null);
     g_test_add_func("/metrics/path-getters", test_path_getters);
