@@ -51,7 +51,7 @@ typedef struct {
     bool prefix_known;
     UrlNat64Prefix prefix;
     uint64_t generation;
-    UrlDestinationPlan plan;
+    UrlDestinationPlan *plan; /* a reference */
 } PlanMemo;
 
 struct UrlDestinationLookup {
@@ -63,8 +63,14 @@ struct UrlDestinationLookup {
     UrlDestinationFunc func;
     void *data;
     UrlResolveQuery *query;
-    GArray *answers; /* UrlAddress as resolved (or the literal) */
+    /* UrlAddress as resolved (or the literal). Only its data and len are read (never
+     * g_array_copy or the like): a lookup on the stack points it at a GArray header made
+     * there. */
+    GArray *answers;
     UrlError *pending_error;
+    /* An IP literal answered at once lives on the caller's stack: nothing is allocated,
+     * and lookup_free leaves it alone. */
+    bool on_stack;
 };
 
 /* ---- lookups ending -------------------------------------------------------------------- */
@@ -75,9 +81,11 @@ static void lookup_free(UrlDestinationLookup *lookup)
     owner->lookups = g_list_remove(owner->lookups, lookup);
     owner->waiting_for_prefix = g_list_remove(owner->waiting_for_prefix, lookup);
     url__resolver_cancel(lookup->query);
-    if (lookup->answers)
+    if (lookup->answers && !lookup->on_stack)
         g_array_unref(lookup->answers);
     url_error_unref(lookup->pending_error);
+    if (lookup->on_stack)
+        return;
     g_free(lookup->host);
     g_free(lookup->url);
     g_free(lookup);
@@ -114,13 +122,29 @@ static void plan_memo_free(gpointer data)
 {
     PlanMemo *memo = data;
     g_array_free(memo->answers, TRUE);
-    g_free(memo->plan.addresses);
+    url__destination_plan_free(memo->plan);
     g_free(memo);
 }
 
-static char *memo_key(const UrlDestinationLookup *lookup)
+/* "host port", in @buffer when it fits, else allocated (free it when it is not @buffer).
+ * Looked up on every request: g_snprintf alone cost a thousand instructions. */
+static char *memo_key(const UrlDestinationLookup *lookup, char *buffer, size_t size)
 {
-    return g_strdup_printf("%s %d", lookup->host, lookup->port);
+    char digits[12];
+    size_t count = 0;
+    unsigned port = (unsigned)lookup->port;
+    do {
+        digits[count++] = (char)('0' + port % 10);
+        port /= 10;
+    } while (port > 0);
+    size_t length = strlen(lookup->host);
+    char *key = length + 1 + count < size ? buffer : g_malloc(length + 1 + count + 1);
+    memcpy(key, lookup->host, length);
+    key[length++] = ' ';
+    while (count > 0)
+        key[length++] = digits[--count];
+    key[length] = '\0';
+    return key;
 }
 
 static bool same_answers(const GArray *a, const GArray *b)
@@ -128,11 +152,11 @@ static bool same_answers(const GArray *a, const GArray *b)
     return a->len == b->len && memcmp(a->data, b->data, a->len * sizeof(UrlAddress)) == 0;
 }
 
-static UrlDestinationPlan *plan_copy(const UrlDestinationPlan *from)
+/* Plans are never changed once made: the memo and every task with the same plan share
+ * one (network thread only, so the count is a plain int). */
+static UrlDestinationPlan *plan_ref(UrlDestinationPlan *plan)
 {
-    UrlDestinationPlan *plan = g_new(UrlDestinationPlan, 1);
-    *plan = *from;
-    plan->addresses = g_memdup2(from->addresses, from->count * sizeof(UrlAddress));
+    plan->ref_count++;
     return plan;
 }
 
@@ -140,22 +164,21 @@ static UrlDestinationPlan *memo_find(UrlDestinationLookup *lookup, int preferred
                                      uint64_t generation)
 {
     UrlDestinations *owner = lookup->owner;
-    /* Looked up on every request: the key is made on the stack when it fits. */
-    char stack_key[128];
-    int length = g_snprintf(stack_key, sizeof stack_key, "%s %d", lookup->host, lookup->port);
-    g_autofree char *long_key = length >= (int)sizeof stack_key ? memo_key(lookup) : NULL;
-    const char *key = long_key ? long_key : stack_key;
+    char buffer[128];
+    char *key = memo_key(lookup, buffer, sizeof buffer);
     PlanMemo *memo = owner->memos ? g_hash_table_lookup(owner->memos, key) : NULL;
+    if (key != buffer)
+        g_free(key);
     bool prefix_known = owner->prefix_state == PREFIX_KNOWN;
     if (memo == NULL || memo->generation != generation || memo->policy != lookup->policy ||
         memo->preferred != preferred || memo->prefix_known != prefix_known ||
         (prefix_known && memcmp(&memo->prefix, &owner->prefix, sizeof owner->prefix) != 0) ||
         !same_answers(memo->answers, lookup->answers))
         return NULL;
-    return plan_copy(&memo->plan);
+    return plan_ref(memo->plan);
 }
 
-static void memo_store(UrlDestinationLookup *lookup, int preferred, const UrlDestinationPlan *plan)
+static void memo_store(UrlDestinationLookup *lookup, int preferred, UrlDestinationPlan *plan)
 {
     UrlDestinations *owner = lookup->owner;
     if (owner->memos == NULL)
@@ -163,15 +186,15 @@ static void memo_store(UrlDestinationLookup *lookup, int preferred, const UrlDes
     if (g_hash_table_size(owner->memos) >= MAX_MEMOS)
         g_hash_table_remove_all(owner->memos);
     PlanMemo *memo = g_new0(PlanMemo, 1);
-    memo->answers = g_array_copy(lookup->answers);
+    memo->answers = g_array_sized_new(FALSE, FALSE, sizeof(UrlAddress), lookup->answers->len);
+    g_array_append_vals(memo->answers, lookup->answers->data, lookup->answers->len);
     memo->policy = lookup->policy;
     memo->preferred = preferred;
     memo->prefix_known = owner->prefix_state == PREFIX_KNOWN;
     memo->prefix = owner->prefix;
     memo->generation = plan->generation;
-    memo->plan = *plan;
-    memo->plan.addresses = g_memdup2(plan->addresses, plan->count * sizeof(UrlAddress));
-    g_hash_table_replace(owner->memos, memo_key(lookup), memo);
+    memo->plan = plan_ref(plan);
+    g_hash_table_replace(owner->memos, memo_key(lookup, NULL, 0), memo);
 }
 
 static void lookup_deliver(UrlDestinationLookup *lookup, UrlDestinationPlan *plan)
@@ -237,6 +260,7 @@ static void lookup_complete(UrlDestinationLookup *lookup)
         return;
     }
     UrlDestinationPlan *plan = g_new0(UrlDestinationPlan, 1);
+    plan->ref_count = 1;
     plan->count = routed + synthesized_routed; /* addresses without a route stay out */
     plan->addresses = g_new(UrlAddress, plan->count);
     memcpy(plan->addresses, natives->data, plan->count * sizeof(UrlAddress));
@@ -317,9 +341,9 @@ static void follow_pref64(UrlDestinations *owner)
     }
 }
 
-/* Completes @lookup (it is freed) and returns true, or returns false when it waits for
- * the NAT64 prefix. */
-static bool with_prefix(UrlDestinationLookup *lookup)
+/* Brings the NAT64 prefix state up to date; whether @lookup can complete now (else it
+ * must wait for the prefix). */
+static bool prefix_settled_for(UrlDestinationLookup *lookup)
 {
     UrlDestinations *owner = lookup->owner;
     uint64_t generation = url__network_generation();
@@ -331,18 +355,27 @@ static bool with_prefix(UrlDestinationLookup *lookup)
         if (owner->prefix_state != PREFIX_DISCOVERING && !owner->advertised_prefix)
             owner->prefix_state = PREFIX_UNKNOWN;
     }
-    if (owner->prefix_state == PREFIX_KNOWN || owner->prefix_state == PREFIX_NONE ||
-        !needs_prefix(lookup)) {
-        lookup_complete(lookup);
-        return true;
-    }
+    return owner->prefix_state == PREFIX_KNOWN || owner->prefix_state == PREFIX_NONE ||
+           !needs_prefix(lookup);
+}
+
+static void wait_for_prefix(UrlDestinationLookup *lookup)
+{
+    UrlDestinations *owner = lookup->owner;
     owner->waiting_for_prefix = g_list_append(owner->waiting_for_prefix, lookup);
     if (owner->prefix_state == PREFIX_DISCOVERING)
-        return false;
+        return;
     owner->prefix_state = PREFIX_DISCOVERING;
     owner->discovery = url__resolver_resolve(owner->resolver, URL__NAT64_DISCOVERY_NAME, true,
                                              false, on_discovery, owner);
-    return false;
+}
+
+static void with_prefix(UrlDestinationLookup *lookup)
+{
+    if (prefix_settled_for(lookup))
+        lookup_complete(lookup);
+    else
+        wait_for_prefix(lookup);
 }
 
 /* ---- the DNS ------------------------------------------------------------------------- */
@@ -357,13 +390,36 @@ static void on_resolved(const UrlResolveResult *result, void *data)
         return;
     }
     g_array_append_vals(lookup->answers, result->addresses, (guint)result->count);
-    (void)with_prefix(lookup);
+    with_prefix(lookup);
 }
 
 UrlDestinationLookup *url__destinations_lookup(UrlDestinations *self, const char *host, int port,
                                                UrlAddressFamily policy, const char *url,
                                                UrlDestinationFunc func, void *data)
 {
+    UrlAddress literal;
+    bool is_literal = url__address_parse(host, &literal);
+    if (is_literal) {
+        /* No DNS: the plan is made now, from a lookup on the stack (a loop iteration, a
+         * second pass through the task's begin_request and the lookup's allocations
+         * saved), unless the NAT64 prefix must be found first. */
+        GArray one = {.data = (gchar *)&literal, .len = 1};
+        UrlDestinationLookup now = {
+            .owner = self,
+            .host = (char *)host,
+            .port = port,
+            .policy = policy,
+            .url = (char *)url,
+            .func = func,
+            .data = data,
+            .answers = &one,
+            .on_stack = true,
+        };
+        if (prefix_settled_for(&now)) {
+            lookup_complete(&now);
+            return NULL;
+        }
+    }
     UrlDestinationLookup *lookup = g_new0(UrlDestinationLookup, 1);
     lookup->owner = self;
     lookup->host = g_strdup(host);
@@ -373,17 +429,12 @@ UrlDestinationLookup *url__destinations_lookup(UrlDestinations *self, const char
     lookup->func = func;
     lookup->data = data;
     lookup->answers = g_array_new(FALSE, FALSE, sizeof(UrlAddress));
-    UrlAddress literal;
-    if (url__address_parse(host, &literal)) {
-        /* No DNS: the plan is made now (a loop iteration and a second pass through the
-         * task's begin_request saved), unless the NAT64 prefix must be found first. */
+    self->lookups = g_list_prepend(self->lookups, lookup);
+    if (is_literal) {
         g_array_append_val(lookup->answers, literal);
-        if (with_prefix(lookup))
-            return NULL;
-        self->lookups = g_list_prepend(self->lookups, lookup);
+        wait_for_prefix(lookup);
         return lookup;
     }
-    self->lookups = g_list_prepend(self->lookups, lookup);
     lookup->query = url__resolver_resolve(
         self->resolver, host, policy != URL_ADDRESS_FAMILY_IPV4_ONLY, true, on_resolved, lookup);
     return lookup;
@@ -452,7 +503,7 @@ void url__destinations_free(UrlDestinations *self)
 
 void url__destination_plan_free(UrlDestinationPlan *plan)
 {
-    if (plan == NULL)
+    if (plan == NULL || --plan->ref_count > 0)
         return;
     g_free(plan->addresses);
     g_free(plan);

@@ -32,6 +32,7 @@ typedef struct {
     bool has_prefix;
     UrlNat64Prefix prefix; /* the NAT64 prefix synthesized addresses used */
     uint64_t generation;   /* the network this plan was made on */
+    int ref_count;         /* plans are shared, never changed: destination.c */
 } UrlDestinationPlan;
 
 /* @plan (transfer full, free with url__destination_plan_free) or @error (transfer full). */
