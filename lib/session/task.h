@@ -16,6 +16,8 @@
 #include "session/resume_data.h"
 #include "session/task_admission.h"
 #include "session/session.h"
+#include "session/task_path.h"
+#include "session/task_resolve.h"
 
 /* Network-thread-only state of a running task. */
 typedef struct {
@@ -49,10 +51,13 @@ typedef struct {
     UrlTaskMetrics *metrics;
     UrlInputStream *stream;   /* the stream being read, with our wake attached */
     struct UrlTaskAuth *auth; /* task_auth.c: challenges and credentials; NULL until used */
-    /* task_path.c: interface policy, waiting for connectivity, better route */
+    /* task_path.c: interface policy, waiting for connectivity, better route; points at
+     * path_storage while in use */
     struct UrlTaskPath *path;
-    /* task_resolve.c: where the host is */
+    UrlTaskPath path_storage;
+    /* task_resolve.c: where the host is; points at resolve_storage while in use */
     struct UrlTaskResolve *resolve;
+    UrlTaskResolve resolve_storage;
     /* task_cache.c: the session's cache; NULL when the task does not use one */
     struct UrlTaskCache *cache;
     bool cache_consulted; /* the lookup before the first hop was made */

@@ -25,20 +25,14 @@
 
 #define MAX_SUBFLOWS 8
 
-struct UrlTaskPath {
-    guint watch; /* path watch while the task waits or runs */
-    void (*then)(UrlSessionTask *task);
-    bool waiting;
-    bool said_waiting;
-    char interface[IF_NAMESIZE];   /* the current hop's binding, "" for none */
-    char better_told[IF_NAMESIZE]; /* the better interface the delegate last heard of */
-    UrlMptcpOptions mptcp;         /* the current hop's, pointed to by its spec */
-};
-
+/* The state lives in the task (no allocation per task); task->net.path points at it
+ * while in use, NULL otherwise. */
 static UrlTaskPath *state_of(UrlSessionTask *task)
 {
-    if (task->net.path == NULL)
-        task->net.path = g_new0(UrlTaskPath, 1);
+    if (task->net.path == NULL) {
+        task->net.path_storage = (UrlTaskPath){0};
+        task->net.path = &task->net.path_storage;
+    }
     return task->net.path;
 }
 
@@ -332,6 +326,5 @@ void url__task_path_clear(UrlSessionTask *task)
         return;
     if (state->watch)
         url__path_watch_remove(state->watch);
-    g_free(state);
     task->net.path = NULL;
 }

@@ -8,9 +8,21 @@
 #include <stdbool.h>
 
 #include "http/transfer.h"
+#include "mptcp/subflow_policy.h"
 
 typedef struct UrlSessionTask UrlSessionTask;
-typedef struct UrlTaskPath UrlTaskPath;
+
+/* A task's path state. Its fields are task_path.c's own; it is declared here so that the
+ * task holds it without an allocation. */
+typedef struct UrlTaskPath {
+    guint watch; /* path watch while the task waits or runs */
+    void (*then)(UrlSessionTask *task);
+    bool waiting;
+    bool said_waiting;
+    char interface[IF_NAMESIZE];   /* the current hop's binding, "" for none */
+    char better_told[IF_NAMESIZE]; /* the better interface the delegate last heard of */
+    UrlMptcpOptions mptcp;         /* the current hop's, pointed to by its spec */
+} UrlTaskPath;
 
 /* Whether the task may start its hop now. When not, it either waits for a path (and
  * calls @then(task) once one appears) or has been failed with

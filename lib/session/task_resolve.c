@@ -16,18 +16,6 @@
 #include "session/request.h"
 #include "session/task.h"
 
-struct UrlTaskResolve {
-    char *host; /* no brackets */
-    int port;
-    UrlDestinationPlan *plan;
-    char *resolve_entry;
-    UrlDestinationLookup *lookup;
-    void (*then)(UrlSessionTask *task);
-    double lookup_start, lookup_end; /* seconds since the epoch */
-    bool starting;                   /* inside url__destinations_lookup */
-    UrlError *inline_error;          /* the lookup failed inside it */
-};
-
 static bool host_and_port(const char *url, char **host, int *port)
 {
     CURLU *parsed = url__url_parse(url, 0);
@@ -131,8 +119,11 @@ bool url__task_resolve(UrlSessionTask *task, void (*then)(UrlSessionTask *task))
         g_free(host); /* the plan of an earlier hop to the same place */
         return true;
     }
-    if (state == NULL)
-        state = task->net.resolve = g_new0(UrlTaskResolve, 1);
+    if (state == NULL) {
+        /* The state lives in the task: no allocation per task. */
+        task->net.resolve_storage = (UrlTaskResolve){0};
+        state = task->net.resolve = &task->net.resolve_storage;
+    }
     url__destinations_cancel(state->lookup);
     state->lookup = NULL;
     url__destination_plan_free(state->plan);
@@ -281,6 +272,5 @@ void url__task_resolve_clear(UrlSessionTask *task)
     url__destination_plan_free(state->plan);
     g_free(state->resolve_entry);
     g_free(state->host);
-    g_free(state);
     task->net.resolve = NULL;
 }

@@ -10,10 +10,24 @@
 #include <urlsession/metrics.h>
 
 #include "http/transfer.h"
+#include "net/destination.h"
 
 typedef struct UrlSessionTask UrlSessionTask;
 typedef struct UrlSession UrlSession;
-typedef struct UrlTaskResolve UrlTaskResolve;
+
+/* A task's resolve state. Its fields are task_resolve.c's own; it is declared here so that
+ * the task holds it without an allocation. */
+typedef struct UrlTaskResolve {
+    char *host; /* no brackets */
+    int port;
+    UrlDestinationPlan *plan;
+    char *resolve_entry;
+    UrlDestinationLookup *lookup;
+    void (*then)(UrlSessionTask *task);
+    double lookup_start, lookup_end; /* seconds since the epoch */
+    bool starting;                   /* inside url__destinations_lookup */
+    UrlError *inline_error;          /* the lookup failed inside it */
+} UrlTaskResolve;
 
 /* Makes sure the current request's host:port has a plan. Returns true when it has one
  * now (an earlier hop's, or one made at once, as for most IP literals: the caller goes
