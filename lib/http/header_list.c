@@ -13,21 +13,41 @@
  * message that quotes the offending text. */
 #define URL__HEADER_ERROR URL_ERROR_UNKNOWN
 
+/* The text of a list lives in chunks that are never moved, so that a string handed out
+ * stays valid while other fields come and go (the public getters of requests and
+ * configurations promise that), and a list is built and freed with one or two
+ * allocations rather than two per field: a response head is parsed on the network
+ * thread and often freed on the delegate's, where every free() is glibc's slow path. */
+typedef struct UrlHeaderChunk {
+    struct UrlHeaderChunk *next; /* the older chunk */
+    size_t size;
+    size_t used;
+    size_t live; /* fields whose name and value are here */
+    char data[];
+} UrlHeaderChunk;
+
 typedef struct {
-    char *name;
-    char *value;
+    const char *name; /* the name and the value are in the same chunk */
+    const char *value;
+    size_t name_length;
+    size_t value_length;
 } UrlHeaderField;
 
 struct UrlHeaderList {
-    GArray *fields; /* of UrlHeaderField */
+    UrlHeaderField *fields; /* first the inline ones, then from the heap when outgrown */
+    size_t count;
+    size_t capacity;
+    UrlHeaderChunk *chunks;       /* newest first: appends go to the first */
+    UrlHeaderChunk *inline_chunk; /* in this allocation, or NULL */
+    UrlHeaderField inline_fields[];
+    /* then, when inline_chunk is set, that chunk and its text */
 };
 
-static void url_header_field_clear(void *data)
-{
-    UrlHeaderField *field = data;
-    g_free(field->name);
-    g_free(field->value);
-}
+/* A new chunk is at least this big and, for longer lists, as big as the one before it
+ * twice over up to the maximum, so that a long head takes a few allocations, not one per
+ * field; a chunk of one field whose text is longer than that is made to measure. */
+#define URL__HEADER_CHUNK_MIN 256
+#define URL__HEADER_CHUNK_MAX (16 * 1024)
 
 static bool url_is_tchar(unsigned char c)
 {
@@ -42,45 +62,67 @@ static bool url_is_ows(char c)
 
 static UrlHeaderField *url_header_list_field(const UrlHeaderList *list, size_t index)
 {
-    return &g_array_index(list->fields, UrlHeaderField, index);
+    return &list->fields[index];
 }
 
-bool url__header_is_token(const char *text)
+bool url__header_is_token_n(const char *text, size_t length)
 {
-    if (text == NULL || text[0] == '\0')
+    if (text == NULL || length == 0)
         return false;
-    for (const char *p = text; *p != '\0'; p++) {
-        if (!url_is_tchar((unsigned char)*p))
+    for (size_t i = 0; i < length; i++) {
+        if (!url_is_tchar((unsigned char)text[i]))
             return false;
     }
     return true;
 }
 
-UrlHeaderList *url__header_list_new(void)
+bool url__header_is_token(const char *text)
 {
-    UrlHeaderList *list = g_new0(UrlHeaderList, 1);
-    list->fields = g_array_new(FALSE, FALSE, sizeof(UrlHeaderField));
-    g_array_set_clear_func(list->fields, url_header_field_clear);
+    return text != NULL && url__header_is_token_n(text, strlen(text));
+}
+
+UrlHeaderList *url__header_list_new_sized(size_t fields, size_t text_bytes)
+{
+    size_t size = sizeof(UrlHeaderList) + fields * sizeof(UrlHeaderField);
+    if (text_bytes > 0)
+        size += sizeof(UrlHeaderChunk) + text_bytes;
+    UrlHeaderList *list = g_malloc(size);
+    list->fields = fields > 0 ? list->inline_fields : NULL;
+    list->count = 0;
+    list->capacity = fields;
+    list->chunks = NULL;
+    list->inline_chunk = NULL;
+    if (text_bytes > 0) {
+        UrlHeaderChunk *chunk = (UrlHeaderChunk *)(list->inline_fields + fields);
+        chunk->next = NULL;
+        chunk->size = text_bytes;
+        chunk->used = 0;
+        chunk->live = 0;
+        list->chunks = chunk;
+        list->inline_chunk = chunk;
+    }
     return list;
 }
 
-UrlHeaderList *url__header_list_copy(const UrlHeaderList *list)
+UrlHeaderList *url__header_list_new(void)
 {
-    UrlHeaderList *copy = url__header_list_new();
-    if (list == NULL)
-        return copy;
-    for (size_t i = 0; i < list->fields->len; i++) {
-        const UrlHeaderField *field = url_header_list_field(list, i);
-        url__header_list_append(copy, field->name, field->value);
-    }
-    return copy;
+    /* Room for a few fields set by hand on a request or a configuration. */
+    return url__header_list_new_sized(4, 128);
 }
 
 void url__header_list_free(UrlHeaderList *list)
 {
     if (list == NULL)
         return;
-    g_array_free(list->fields, TRUE);
+    UrlHeaderChunk *chunk = list->chunks;
+    while (chunk != NULL) {
+        UrlHeaderChunk *next = chunk->next;
+        if (chunk != list->inline_chunk)
+            g_free(chunk);
+        chunk = next;
+    }
+    if (list->fields != list->inline_fields)
+        g_free(list->fields);
     g_free(list);
 }
 
@@ -135,14 +177,122 @@ bool url__header_value_is_valid(const char *value, UrlError **error)
     return false;
 }
 
+/* Room for @bytes more bytes of text in the newest chunk; a new chunk when it is full. */
+static UrlHeaderChunk *url_header_list_reserve(UrlHeaderList *list, size_t bytes)
+{
+    UrlHeaderChunk *head = list->chunks;
+    if (head != NULL && head->size - head->used >= bytes)
+        return head;
+    size_t size = head != NULL ? MIN(head->size * 2, URL__HEADER_CHUNK_MAX) : 0;
+    size = MAX(MAX(size, URL__HEADER_CHUNK_MIN), bytes);
+    UrlHeaderChunk *chunk = g_malloc(sizeof(UrlHeaderChunk) + size);
+    chunk->next = head;
+    chunk->size = size;
+    chunk->used = 0;
+    chunk->live = 0;
+    list->chunks = chunk;
+    return chunk;
+}
+
+/* Copies a field's name and value into one chunk, with @value_room more bytes after the
+ * value for the caller to fill (an unfolded line), and counts it there. */
+static void url_header_list_store(UrlHeaderList *list, UrlHeaderField *field, const char *name,
+                                  size_t name_length, const char *value, size_t value_length,
+                                  size_t value_room)
+{
+    size_t bytes = name_length + value_length + value_room + 2;
+    UrlHeaderChunk *chunk = url_header_list_reserve(list, bytes);
+    char *text = chunk->data + chunk->used;
+    memcpy(text, name, name_length);
+    text[name_length] = '\0';
+    memcpy(text + name_length + 1, value, value_length);
+    text[name_length + 1 + value_length] = '\0';
+    chunk->used += bytes;
+    chunk->live++;
+    field->name = text;
+    field->value = text + name_length + 1;
+    field->name_length = name_length;
+    field->value_length = value_length;
+}
+
+static UrlHeaderChunk *url_header_list_chunk_of(const UrlHeaderList *list, const char *text)
+{
+    for (UrlHeaderChunk *chunk = list->chunks; chunk != NULL; chunk = chunk->next) {
+        if (text >= chunk->data && text < chunk->data + chunk->used)
+            return chunk;
+    }
+    return NULL;
+}
+
+/* The field's text is no longer used: a chunk left with none is freed (or, the newest,
+ * written again from its start), so that setting a field over and over stays bounded. */
+static void url_header_list_release(UrlHeaderList *list, const UrlHeaderField *field)
+{
+    UrlHeaderChunk *chunk = url_header_list_chunk_of(list, field->name);
+    g_return_if_fail(chunk != NULL); /* every field's text is in one of the list's chunks */
+    if (--chunk->live > 0)
+        return;
+    if (chunk == list->chunks) {
+        chunk->used = 0;
+        return;
+    }
+    if (chunk == list->inline_chunk)
+        return; /* part of the list's own allocation */
+    UrlHeaderChunk **link = &list->chunks;
+    while (*link != chunk)
+        link = &(*link)->next;
+    *link = chunk->next;
+    g_free(chunk);
+}
+
 static void url_header_list_append_len(UrlHeaderList *list, const char *name, size_t name_length,
                                        const char *value, size_t value_length)
 {
-    UrlHeaderField field = {
-        .name = g_strndup(name, name_length),
-        .value = g_strndup(value, value_length),
-    };
-    g_array_append_val(list->fields, field);
+    if (list->count == list->capacity) {
+        size_t capacity = MAX(list->capacity * 2, 8);
+        if (list->fields == list->inline_fields || list->fields == NULL) {
+            UrlHeaderField *fields = g_new(UrlHeaderField, capacity);
+            if (list->count > 0)
+                memcpy(fields, list->fields, list->count * sizeof(UrlHeaderField));
+            list->fields = fields;
+        } else {
+            list->fields = g_renew(UrlHeaderField, list->fields, capacity);
+        }
+        list->capacity = capacity;
+    }
+    /* The field's text goes in before the count changes: @name and @value may be
+     * another field's strings, which no append moves. */
+    url_header_list_store(list, &list->fields[list->count], name, name_length, value, value_length,
+                          0);
+    list->count++;
+}
+
+/* Bytes of text the fields take, NULs included. */
+static size_t url_header_list_text_bytes(const UrlHeaderList *list)
+{
+    size_t bytes = 0;
+    for (size_t i = 0; i < list->count; i++)
+        bytes += list->fields[i].name_length + list->fields[i].value_length + 2;
+    return bytes;
+}
+
+UrlHeaderList *url__header_list_copy_with_room(const UrlHeaderList *list, size_t fields,
+                                               size_t text_bytes)
+{
+    size_t count = list != NULL ? list->count : 0;
+    size_t bytes = list != NULL ? url_header_list_text_bytes(list) : 0;
+    UrlHeaderList *copy = url__header_list_new_sized(count + fields, bytes + text_bytes);
+    for (size_t i = 0; i < count; i++) {
+        const UrlHeaderField *field = url_header_list_field(list, i);
+        url_header_list_append_len(copy, field->name, field->name_length, field->value,
+                                   field->value_length);
+    }
+    return copy;
+}
+
+UrlHeaderList *url__header_list_copy(const UrlHeaderList *list)
+{
+    return url__header_list_copy_with_room(list, 0, 0);
 }
 
 void url__header_list_append(UrlHeaderList *list, const char *name, const char *value)
@@ -153,55 +303,88 @@ void url__header_list_append(UrlHeaderList *list, const char *name, const char *
     url_header_list_append_len(list, name, strlen(name), value, strlen(value));
 }
 
+/* The index of the first field called @name (@name_length bytes) at or after @from, or
+ * the count when there is none. Names are compared by length first: most differ there. */
+static size_t url_header_list_find(const UrlHeaderList *list, const char *name, size_t name_length,
+                                   size_t from)
+{
+    for (size_t i = from; i < list->count; i++) {
+        const UrlHeaderField *field = url_header_list_field(list, i);
+        if (field->name_length == name_length &&
+            g_ascii_strncasecmp(field->name, name, name_length) == 0)
+            return i;
+    }
+    return list->count;
+}
+
+/* Removes the fields called @name, keeping the order of the others. */
+static size_t url_header_list_remove_all(UrlHeaderList *list, const char *name)
+{
+    size_t name_length = strlen(name);
+    size_t kept = 0;
+    for (size_t i = 0; i < list->count; i++) {
+        UrlHeaderField *field = url_header_list_field(list, i);
+        if (field->name_length == name_length &&
+            g_ascii_strncasecmp(field->name, name, name_length) == 0)
+            url_header_list_release(list, field);
+        else
+            list->fields[kept++] = *field;
+    }
+    size_t removed = list->count - kept;
+    list->count = kept;
+    return removed;
+}
+
 size_t url__header_list_remove(UrlHeaderList *list, const char *name)
 {
     g_return_val_if_fail(list != NULL && name != NULL, 0);
-    size_t removed = 0;
-    for (size_t i = list->fields->len; i > 0; i--) {
-        if (g_ascii_strcasecmp(url_header_list_field(list, i - 1)->name, name) == 0) {
-            g_array_remove_index(list->fields, (guint)(i - 1));
-            removed++;
-        }
-    }
-    return removed;
+    return url_header_list_remove_all(list, name);
 }
 
 void url__header_list_set(UrlHeaderList *list, const char *name, const char *value)
 {
     g_return_if_fail(list != NULL && name != NULL);
-    url__header_list_remove(list, name);
+    /* Appending first lets @name or @value be strings of a field being replaced. */
     url__header_list_append(list, name, value);
+    UrlHeaderField added = list->fields[--list->count];
+    url_header_list_remove_all(list, added.name);
+    list->fields[list->count++] = added;
 }
 
 const char *url__header_list_get(const UrlHeaderList *list, const char *name)
 {
     if (list == NULL || name == NULL)
         return NULL;
-    for (size_t i = 0; i < list->fields->len; i++) {
-        const UrlHeaderField *field = url_header_list_field(list, i);
-        if (g_ascii_strcasecmp(field->name, name) == 0)
-            return field->value;
-    }
-    return NULL;
+    size_t index = url_header_list_find(list, name, strlen(name), 0);
+    return index < list->count ? url_header_list_field(list, index)->value : NULL;
 }
 
 char *url__header_list_get_joined(const UrlHeaderList *list, const char *name)
 {
     if (list == NULL || name == NULL)
         return NULL;
-    GString *joined = NULL;
-    for (size_t i = 0; i < list->fields->len; i++) {
+    size_t name_length = strlen(name);
+    size_t first = url_header_list_find(list, name, name_length, 0);
+    if (first == list->count)
+        return NULL;
+    size_t length = 0;
+    for (size_t i = first; i < list->count;
+         i = url_header_list_find(list, name, name_length, i + 1))
+        length += (i > first ? 2 : 0) + url_header_list_field(list, i)->value_length;
+    char *joined = g_malloc(length + 1);
+    char *out = joined;
+    for (size_t i = first; i < list->count;
+         i = url_header_list_find(list, name, name_length, i + 1)) {
         const UrlHeaderField *field = url_header_list_field(list, i);
-        if (g_ascii_strcasecmp(field->name, name) != 0)
-            continue;
-        if (joined == NULL) {
-            joined = g_string_new(field->value);
-        } else {
-            g_string_append(joined, ", ");
-            g_string_append(joined, field->value);
+        if (i > first) {
+            memcpy(out, ", ", 2);
+            out += 2;
         }
+        memcpy(out, field->value, field->value_length);
+        out += field->value_length;
     }
-    return joined ? g_string_free(joined, FALSE) : NULL;
+    *out = '\0';
+    return joined;
 }
 
 bool url__header_list_contains(const UrlHeaderList *list, const char *name)
@@ -211,13 +394,13 @@ bool url__header_list_contains(const UrlHeaderList *list, const char *name)
 
 size_t url__header_list_count(const UrlHeaderList *list)
 {
-    return list ? list->fields->len : 0;
+    return list ? list->count : 0;
 }
 
 bool url__header_list_at(const UrlHeaderList *list, size_t index, const char **name,
                          const char **value)
 {
-    if (list == NULL || index >= list->fields->len)
+    if (list == NULL || index >= list->count)
         return false;
     const UrlHeaderField *field = url_header_list_field(list, index);
     if (name != NULL)
@@ -227,19 +410,48 @@ bool url__header_list_at(const UrlHeaderList *list, size_t index, const char **n
     return true;
 }
 
-/* Appends @length bytes of an obs-fold continuation to the last field's value. */
+/* Replaces a bare CR or LF left inside a value, which could split it again further on,
+ * with SP as RFC 9110 §5.5 lets a recipient do. */
+static void url_header_blank_line_breaks(char *text, size_t length)
+{
+    if (memchr(text, '\r', length) == NULL && memchr(text, '\n', length) == NULL)
+        return; /* the usual value */
+    for (size_t i = 0; i < length; i++) {
+        if (text[i] == '\r' || text[i] == '\n')
+            text[i] = ' ';
+    }
+}
+
+/* Appends @length bytes of an obs-fold continuation to the last field's value, with one
+ * space between when the value is not empty. */
 static bool url_header_list_unfold(UrlHeaderList *list, const char *text, size_t length)
 {
-    if (list->fields->len == 0)
+    if (list->count == 0)
         return false;
-    UrlHeaderField *last = url_header_list_field(list, list->fields->len - 1);
     if (length == 0)
         return true;
-    char *unfolded = last->value[0] != '\0'
-                         ? g_strdup_printf("%s %.*s", last->value, (int)length, text)
-                         : g_strndup(text, length);
-    g_free(last->value);
-    last->value = unfolded;
+    UrlHeaderField *last = url_header_list_field(list, list->count - 1);
+    size_t separator = last->value_length > 0 ? 1 : 0;
+    size_t added = separator + length;
+    UrlHeaderChunk *head = list->chunks;
+    if (last->value + last->value_length + 1 == head->data + head->used &&
+        head->size - head->used >= added) {
+        head->used += added; /* the value is the newest text and has room after it */
+    } else {
+        UrlHeaderField old = *last;
+        /* Counted in its new place before the old one is released, so that a chunk
+         * holding both is not taken for empty. */
+        url_header_list_store(list, last, old.name, old.name_length, old.value, old.value_length,
+                              added);
+        url_header_list_release(list, &old);
+    }
+    char *end = (char *)last->value + last->value_length;
+    if (separator)
+        end[0] = ' ';
+    memcpy(end + separator, text, length);
+    url_header_blank_line_breaks(end + separator, length);
+    end[added] = '\0';
+    last->value_length += added;
     return true;
 }
 
@@ -268,10 +480,8 @@ bool url__header_list_parse_line(UrlHeaderList *list, const char *line, size_t l
             return false;
         name_length = (size_t)(colon - line);
         /* No whitespace before the colon either (RFC 9112 §5.1): a token check covers it. */
-        for (size_t i = 0; i < name_length; i++) {
-            if (!url_is_tchar((unsigned char)line[i]))
-                return false;
-        }
+        if (!url__header_is_token_n(line, name_length))
+            return false;
         value = colon + 1;
     }
     const char *end = line + length;
@@ -281,23 +491,10 @@ bool url__header_list_parse_line(UrlHeaderList *list, const char *line, size_t l
         end--;
     size_t value_length = (size_t)(end - value);
 
-    if (!folded && memchr(value, '\r', value_length) == NULL &&
-        memchr(value, '\n', value_length) == NULL) {
-        url_header_list_append_len(list, line, name_length, value, value_length);
-        return true; /* the usual line: nothing to clean, no copy to make */
-    }
-    /* A bare CR or LF left inside a value could split it again further on; RFC 9110 §5.5
-     * lets a recipient replace it with SP. */
-    char *clean = g_strndup(value, value_length);
-    for (char *p = clean; *p != '\0'; p++) {
-        if (*p == '\r' || *p == '\n')
-            *p = ' ';
-    }
-    bool ok = true;
     if (folded)
-        ok = url_header_list_unfold(list, clean, value_length);
-    else
-        url_header_list_append_len(list, line, name_length, clean, value_length);
-    g_free(clean);
-    return ok;
+        return url_header_list_unfold(list, value, value_length);
+    url_header_list_append_len(list, line, name_length, value, value_length);
+    UrlHeaderField *added = url_header_list_field(list, list->count - 1);
+    url_header_blank_line_breaks((char *)added->value, value_length);
+    return true;
 }

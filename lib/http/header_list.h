@@ -10,8 +10,16 @@
 
 typedef struct UrlHeaderList UrlHeaderList;
 
+/* A list's fields and text are kept in as few blocks as the sizes allow: one when they fit
+ * the room it was made with. */
 UrlHeaderList *url__header_list_new(void);
+/* A list with room for @fields fields and @text_bytes bytes of text (each name and value
+ * taking its length plus one) before it needs another block. */
+UrlHeaderList *url__header_list_new_sized(size_t fields, size_t text_bytes);
 UrlHeaderList *url__header_list_copy(const UrlHeaderList *list);
+/* A copy with room for @fields more fields of @text_bytes bytes of text; @list may be NULL. */
+UrlHeaderList *url__header_list_copy_with_room(const UrlHeaderList *list, size_t fields,
+                                               size_t text_bytes);
 void url__header_list_free(UrlHeaderList *list);
 
 /* Checks a name (RFC 9110 token: no CR, LF, NUL, colon, space) and a value (no CR, LF,
@@ -23,6 +31,8 @@ bool url__header_value_is_valid(const char *value, UrlError **error);
 /* Whether @text is a non-empty RFC 9110 token (§5.6.2), the syntax of header names and
  * of methods. */
 bool url__header_is_token(const char *text);
+/* The same for @length bytes of @text. */
+bool url__header_is_token_n(const char *text, size_t length);
 
 /* Appends without checking (for parsed responses, which are checked by the parser). */
 void url__header_list_append(UrlHeaderList *list, const char *name, const char *value);
@@ -31,7 +41,8 @@ size_t url__header_list_remove(UrlHeaderList *list, const char *name);
 /* Removes every field called @name, then appends one. */
 void url__header_list_set(UrlHeaderList *list, const char *name, const char *value);
 
-/* First value of @name, or NULL. Borrowed: valid until the list changes. */
+/* First value of @name, or NULL. Borrowed: valid until that field is removed or the list
+ * freed (appending other fields never moves a string). */
 const char *url__header_list_get(const UrlHeaderList *list, const char *name);
 /* Every value of @name joined with ", ", or NULL when absent; g_free() it. */
 char *url__header_list_get_joined(const UrlHeaderList *list, const char *name);

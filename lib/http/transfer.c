@@ -105,7 +105,8 @@ static size_t on_header_line(char *line, size_t size, size_t count, void *data)
         const char *space = memchr(line, ' ', length);
         self->status = space ? atoi(space + 1) : 0;
         url__header_list_free(self->headers);
-        self->headers = url__header_list_new();
+        /* Room for a common head (a dozen fields, some 500 bytes) in one block. */
+        self->headers = url__header_list_new_sized(12, 512);
         self->head_done = false;
         self->head_invalid = false;
         return length;

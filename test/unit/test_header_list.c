@@ -216,6 +216,106 @@ static void test_parse_respects_length(void)
     url__header_list_free(list);
 }
 
+/* Strings handed out stay put while other fields are added, set and removed: the public
+ * getters of requests and configurations promise it. */
+static void test_strings_stay_while_others_change(void)
+{
+    UrlHeaderList *list = url__header_list_new_sized(1, 16);
+    url__header_list_append(list, "Keep", "kept value");
+    const char *name = NULL, *value = NULL;
+    g_assert_true(url__header_list_at(list, 0, &name, &value));
+    for (int i = 0; i < 2000; i++) {
+        char field[32], text[64];
+        g_snprintf(field, sizeof field, "X-%d", i % 50);
+        g_snprintf(text, sizeof text, "value number %d of a growing list", i);
+        if (i % 3 == 0)
+            url__header_list_set(list, field, text);
+        else
+            url__header_list_append(list, field, text);
+        if (i % 7 == 0)
+            url__header_list_remove(list, field);
+    }
+    g_assert_cmpstr(name, ==, "Keep");
+    g_assert_cmpstr(value, ==, "kept value");
+    g_assert_true(url__header_list_get(list, "keep") == value);
+    url__header_list_free(list);
+}
+
+/* set() may be given strings of the field it replaces. */
+static void test_set_from_own_strings(void)
+{
+    UrlHeaderList *list = url__header_list_new_sized(0, 0);
+    url__header_list_append(list, "Accept", "text/html");
+    url__header_list_append(list, "X-Other", "1");
+    const char *name = NULL, *value = NULL;
+    g_assert_true(url__header_list_at(list, 0, &name, &value));
+    url__header_list_set(list, name, value);
+    g_assert_cmpuint(url__header_list_count(list), ==, 2);
+    g_assert_true(url__header_list_at(list, 1, &name, &value));
+    g_assert_cmpstr(name, ==, "Accept");
+    g_assert_cmpstr(value, ==, "text/html");
+    url__header_list_free(list);
+}
+
+/* Fields and text beyond a list's first room, a value longer than a whole block, and a
+ * copy with room for more. */
+static void test_grows_past_its_room(void)
+{
+    UrlHeaderList *list = url__header_list_new_sized(2, 8);
+    char *long_value = g_strnfill(40000, 'v');
+    for (int i = 0; i < 100; i++) {
+        char field[32];
+        g_snprintf(field, sizeof field, "Field-%d", i);
+        url__header_list_append(list, field, i == 50 ? long_value : field);
+    }
+    g_assert_cmpuint(url__header_list_count(list), ==, 100);
+    g_assert_cmpstr(url__header_list_get(list, "field-99"), ==, "Field-99");
+    g_assert_cmpstr(url__header_list_get(list, "FIELD-50"), ==, long_value);
+
+    UrlHeaderList *copy = url__header_list_copy_with_room(list, 1, 10);
+    url__header_list_append(copy, "Added", "yes");
+    g_assert_cmpuint(url__header_list_count(copy), ==, 101);
+    g_assert_cmpstr(url__header_list_get(copy, "Field-0"), ==, "Field-0");
+    g_assert_cmpstr(url__header_list_get(copy, "Field-50"), ==, long_value);
+    g_assert_cmpstr(url__header_list_get(copy, "Added"), ==, "yes");
+    g_assert_cmpuint(url__header_list_remove(copy, "Field-50"), ==, 1);
+    g_assert_null(url__header_list_get(copy, "Field-50"));
+    g_assert_cmpstr(url__header_list_get(copy, "Field-51"), ==, "Field-51");
+
+    UrlHeaderList *empty = url__header_list_copy_with_room(NULL, 0, 0);
+    g_assert_cmpuint(url__header_list_count(empty), ==, 0);
+    url__header_list_append(empty, "A", "1");
+    g_assert_cmpstr(url__header_list_get(empty, "a"), ==, "1");
+    g_free(long_value);
+    url__header_list_free(empty);
+    url__header_list_free(copy);
+    url__header_list_free(list);
+}
+
+/* A continuation that no longer fits where the value is moves the field, keeping the
+ * others; one that fits grows the value in place. */
+static void test_parse_obs_fold_past_room(void)
+{
+    UrlHeaderList *list = url__header_list_new_sized(4, 24);
+    g_assert_true(parse(list, "X-Folded: a\r\n"));
+    g_assert_true(parse(list, " b\r\n"));
+    const char *kept = url__header_list_get(list, "X-Folded");
+    g_assert_cmpstr(kept, ==, "a b");
+    g_assert_true(parse(list, " a much longer continuation than the room left\r\n"));
+    g_assert_true(parse(list, " \r\n"));
+    g_assert_cmpstr(url__header_list_get(list, "X-Folded"), ==,
+                    "a b a much longer continuation than the room left");
+    g_assert_true(parse(list, "X-Next: 1\r\n"));
+    g_assert_true(parse(list, "X-Fold-Again: x\r\n"));
+    g_assert_true(parse(list, "X-Last: y\r\n"));
+    g_assert_true(parse(list, " z\r\n"));
+    g_assert_cmpstr(url__header_list_get(list, "X-Next"), ==, "1");
+    g_assert_cmpstr(url__header_list_get(list, "X-Fold-Again"), ==, "x");
+    g_assert_cmpstr(url__header_list_get(list, "X-Last"), ==, "y z");
+    g_assert_cmpuint(url__header_list_count(list), ==, 4);
+    url__header_list_free(list);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -232,5 +332,10 @@ int main(int argc, char **argv)
     g_test_add_func("/header-list/parse-obs-fold", test_parse_obs_fold);
     g_test_add_func("/header-list/parse-rejects-non-fields", test_parse_rejects_non_fields);
     g_test_add_func("/header-list/parse-respects-length", test_parse_respects_length);
+    g_test_add_func("/header-list/strings-stay-while-others-change",
+                    test_strings_stay_while_others_change);
+    g_test_add_func("/header-list/set-from-own-strings", test_set_from_own_strings);
+    g_test_add_func("/header-list/grows-past-its-room", test_grows_past_its_room);
+    g_test_add_func("/header-list/parse-obs-fold-past-room", test_parse_obs_fold_past_room);
     return g_test_run();
 }
