@@ -13,16 +13,19 @@
 /* An extension longer than this is not worth keeping when a name must be shortened. */
 #define URL__MAX_KEPT_EXTENSION 16
 
+/* One allocation holds the response and its fixed strings: responses are made on the
+ * network thread for every hop and often freed on the delegate's. */
 struct UrlResponse {
     int ref_count; /* atomic */
     int status_code;
-    char *url;
-    char *http_version;
+    const char *url;          /* in text */
+    const char *http_version; /* in text */
     UrlHeaderList *headers;
-    char *mime_type; /* NULL when absent */
+    const char *mime_type; /* in text; NULL when absent */
     char *text_encoding_name;
     int64_t expected_content_length;
     char *suggested_filename; /* made on first use, then never NULL; atomic */
+    char text[];              /* the URL, the version and the MIME type */
 };
 
 static bool url_is_ows(char c)
@@ -100,24 +103,24 @@ static char *url_header_parameter(const char *header, const char *name)
     return NULL;
 }
 
-/* "type/subtype" in lower case, or NULL when the Content-Type has no valid media type. */
-static char *url_parse_mime_type(const char *content_type)
+/* Where "type/subtype" is in a Content-Type: false when it has no valid media type. */
+static bool url_find_mime_type(const char *content_type, const char **start, size_t *length)
 {
     const char *end = strchr(content_type, ';');
     if (end == NULL)
         end = content_type + strlen(content_type);
-    char *media = url_strip_ows(content_type, end);
-    char *slash = strchr(media, '/');
-    char *result = NULL;
-    if (slash != NULL) {
-        *slash = '\0';
-        bool valid = url__header_is_token(media) && url__header_is_token(slash + 1);
-        *slash = '/';
-        if (valid)
-            result = g_ascii_strdown(media, -1);
-    }
-    g_free(media);
-    return result;
+    const char *media = content_type;
+    while (media < end && url_is_ows(*media))
+        media++;
+    while (end > media && url_is_ows(end[-1]))
+        end--;
+    const char *slash = memchr(media, '/', (size_t)(end - media));
+    if (slash == NULL || !url__header_is_token_n(media, (size_t)(slash - media)) ||
+        !url__header_is_token_n(slash + 1, (size_t)(end - slash - 1)))
+        return false;
+    *start = media;
+    *length = (size_t)(end - media);
+    return true;
 }
 
 static char *url_parse_charset(const char *content_type)
@@ -132,20 +135,27 @@ static char *url_parse_charset(const char *content_type)
     return lower;
 }
 
-static bool url_parse_length(const char *text, int64_t *length)
+/* One element of a Content-Length list: digits between optional whitespace, at most
+ * G_MAXINT64. */
+static bool url_parse_length(const char *start, const char *end, int64_t *length)
 {
-    const char *end = text + strlen(text);
-    char *digits = url_strip_ows(text, end);
-    bool ok = digits[0] != '\0';
-    for (const char *p = digits; ok && *p != '\0'; p++)
-        ok = g_ascii_isdigit(*p);
-    guint64 value = 0;
-    if (ok)
-        ok = g_ascii_string_to_unsigned(digits, 10, 0, G_MAXINT64, &value, NULL);
-    g_free(digits);
-    if (ok)
-        *length = (int64_t)value;
-    return ok;
+    while (start < end && url_is_ows(*start))
+        start++;
+    while (end > start && url_is_ows(end[-1]))
+        end--;
+    if (start == end)
+        return false;
+    uint64_t value = 0;
+    for (const char *p = start; p < end; p++) {
+        if (!g_ascii_isdigit(*p))
+            return false;
+        unsigned digit = (unsigned)(*p - '0');
+        if (value > ((uint64_t)G_MAXINT64 - digit) / 10)
+            return false;
+        value = value * 10 + digit;
+    }
+    *length = (int64_t)value;
+    return true;
 }
 
 static int64_t url_expected_length(const UrlHeaderList *headers)
@@ -158,23 +168,30 @@ static int64_t url_expected_length(const UrlHeaderList *headers)
     if (url__header_list_contains(headers, "Transfer-Encoding"))
         return -1;
 
-    char *joined = url__header_list_get_joined(headers, "Content-Length");
-    if (joined == NULL)
-        return -1;
-    /* RFC 9110 §8.6: a list of identical values is the same as one value. */
-    char **values = g_strsplit(joined, ",", -1);
+    /* RFC 9110 §8.6: a list of identical values is the same as one value, whether in one
+     * field or several; every element must be a valid length. */
     int64_t length = -1;
-    for (char **v = values; *v != NULL; v++) {
-        int64_t one;
-        if (!url_parse_length(*v, &one) || (length >= 0 && one != length)) {
-            length = -1;
-            break;
+    bool found = false;
+    size_t count = url__header_list_count(headers);
+    for (size_t i = 0; i < count; i++) {
+        const char *name, *value;
+        url__header_list_at(headers, i, &name, &value);
+        if (g_ascii_strcasecmp(name, "Content-Length") != 0)
+            continue;
+        found = true;
+        for (const char *element = value;;) {
+            const char *comma = strchr(element, ',');
+            const char *end = comma != NULL ? comma : element + strlen(element);
+            int64_t one;
+            if (!url_parse_length(element, end, &one) || (length >= 0 && one != length))
+                return -1;
+            length = one;
+            if (comma == NULL)
+                break;
+            element = comma + 1;
         }
-        length = one;
     }
-    g_strfreev(values);
-    g_free(joined);
-    return length;
+    return found ? length : -1;
 }
 
 /* RFC 8187 ext-value: charset "'" [ language ] "'" value-chars, as UTF-8 text or NULL. */
@@ -297,21 +314,36 @@ UrlResponse *url__response_new(int status_code, const char *url, const char *htt
         url__header_list_free(headers);
         return NULL;
     }
-    UrlResponse *response = g_new0(UrlResponse, 1);
+    if (headers == NULL)
+        headers = url__header_list_new_sized(0, 0);
+    const char *content_type = url__header_list_get(headers, "Content-Type");
+    const char *mime = NULL;
+    size_t mime_length = 0;
+    bool has_mime = content_type != NULL && url_find_mime_type(content_type, &mime, &mime_length);
+    size_t url_size = strlen(url) + 1;
+    size_t version_size = strlen(http_version) + 1;
+    UrlResponse *response =
+        g_malloc(sizeof(UrlResponse) + url_size + version_size + (has_mime ? mime_length + 1 : 0));
     response->ref_count = 1;
     response->status_code = status_code;
-    response->url = g_strdup(url);
-    response->http_version = g_strdup(http_version);
-    response->headers = headers != NULL ? headers : url__header_list_new();
-
-    const char *content_type = url__header_list_get(response->headers, "Content-Type");
-    if (content_type != NULL) {
-        response->mime_type = url_parse_mime_type(content_type);
-        response->text_encoding_name = url_parse_charset(content_type);
+    char *text = response->text;
+    response->url = memcpy(text, url, url_size);
+    text += url_size;
+    response->http_version = memcpy(text, http_version, version_size);
+    text += version_size;
+    response->mime_type = NULL;
+    if (has_mime) {
+        for (size_t i = 0; i < mime_length; i++)
+            text[i] = g_ascii_tolower(mime[i]);
+        text[mime_length] = '\0';
+        response->mime_type = text;
     }
-    response->expected_content_length = url_expected_length(response->headers);
+    response->headers = headers;
+    response->text_encoding_name = content_type ? url_parse_charset(content_type) : NULL;
+    response->expected_content_length = url_expected_length(headers);
     /* The suggested file name is made on first request (most responses are never
      * saved): see url_response_get_suggested_filename. */
+    response->suggested_filename = NULL;
     return response;
 }
 
@@ -335,9 +367,6 @@ void url_response_unref(UrlResponse *response)
     if (response == NULL || !g_atomic_int_dec_and_test(&response->ref_count))
         return;
     url__header_list_free(response->headers);
-    g_free(response->url);
-    g_free(response->http_version);
-    g_free(response->mime_type);
     g_free(response->text_encoding_name);
     g_free(response->suggested_filename);
     g_free(response);

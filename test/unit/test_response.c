@@ -108,6 +108,11 @@ static void test_expected_content_length(void)
     /* Repeated identical values are one value; differing ones are unknown. */
     assert_length((const char *[]){"Content-Length", "12", "content-length", "12", NULL}, 12);
     assert_length((const char *[]){"Content-Length", "12, 12", NULL}, 12);
+    assert_length((const char *[]){"Content-Length", "12,\t12 ", "Content-Length", "12", NULL}, 12);
+    assert_length((const char *[]){"Content-Length", "12,", NULL}, -1);
+    assert_length((const char *[]){"Content-Length", "12,,12", NULL}, -1);
+    assert_length((const char *[]){"Content-Length", "12", "Content-Length", "", NULL}, -1);
+    assert_length((const char *[]){"Content-Length", "12", "Content-Length", "12, 13", NULL}, -1);
     assert_length((const char *[]){"Content-Length", "12", "Content-Length", "13", NULL}, -1);
     /* The decoded body's length is unknown. */
     assert_length((const char *[]){"Content-Length", "100", "Content-Encoding", "gzip", NULL}, -1);
