@@ -422,25 +422,50 @@ static void store_cookies(UrlSessionTask *task, const UrlResponse *response)
     }
 }
 
+/* The request's headers and the session's defaults, built into one block: the room for
+ * every field is counted before the list is made. */
 static UrlHeaderList *headers_to_send(UrlSessionTask *task, UrlRequest *request)
 {
     const UrlSessionConfiguration *configuration = task->session->configuration;
-    UrlHeaderList *headers = url__header_list_copy(request->headers);
+    size_t extra_fields = 0, extra_bytes = 0;
     size_t count = url__header_list_count(configuration->additional_headers);
+    for (size_t i = 0; i < count; i++) {
+        const char *name, *value;
+        url__header_list_at(configuration->additional_headers, i, &name, &value);
+        if (!url__header_list_contains(request->headers, name)) {
+            extra_fields++;
+            extra_bytes += strlen(name) + strlen(value) + 2;
+        }
+    }
+    bool add_agent = !url__header_list_contains(request->headers, "User-Agent") &&
+                     !url__header_list_contains(configuration->additional_headers, "User-Agent");
+    if (add_agent) {
+        extra_fields++;
+        extra_bytes += sizeof "User-Agent" + strlen(configuration->user_agent) + 1;
+    }
+    g_autofree char *cookies = NULL;
+    if (handles_cookies(task, request) && !url__header_list_contains(request->headers, "Cookie") &&
+        !url__header_list_contains(configuration->additional_headers, "Cookie")) {
+        cookies = url__cookie_storage_header_for(configuration->cookie_storage, request->url,
+                                                 now_seconds());
+        if (cookies) {
+            extra_fields++;
+            extra_bytes += sizeof "Cookie" + strlen(cookies) + 1;
+        }
+    }
+
+    UrlHeaderList *headers =
+        url__header_list_copy_with_room(request->headers, extra_fields, extra_bytes);
     for (size_t i = 0; i < count; i++) {
         const char *name, *value;
         url__header_list_at(configuration->additional_headers, i, &name, &value);
         if (!url__header_list_contains(request->headers, name))
             url__header_list_append(headers, name, value);
     }
-    if (!url__header_list_contains(headers, "User-Agent"))
+    if (add_agent)
         url__header_list_append(headers, "User-Agent", configuration->user_agent);
-    if (handles_cookies(task, request) && !url__header_list_contains(headers, "Cookie")) {
-        g_autofree char *cookies = url__cookie_storage_header_for(configuration->cookie_storage,
-                                                                  request->url, now_seconds());
-        if (cookies)
-            url__header_list_append(headers, "Cookie", cookies);
-    }
+    if (cookies)
+        url__header_list_append(headers, "Cookie", cookies);
     return headers;
 }
 
