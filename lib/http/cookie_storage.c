@@ -272,6 +272,12 @@ void url_cookie_list_free(UrlCookie **cookies, size_t count)
 
 char *url__cookie_storage_header_for(UrlCookieStorage *storage, const char *url, double now)
 {
+    /* Asked on every hop of every task: with no cookie at all, the URL is not even split. */
+    g_mutex_lock(&storage->lock);
+    bool empty = storage->cookies->len == 0;
+    g_mutex_unlock(&storage->lock);
+    if (empty)
+        return NULL;
     GPtrArray *found = matching(storage, url, now);
     GString *header = g_string_new(NULL);
     for (guint i = 0; i < found->len; i++) {
