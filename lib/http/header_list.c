@@ -51,8 +51,46 @@ struct UrlHeaderList {
 
 static bool url_is_tchar(unsigned char c)
 {
-    /* RFC 9110 §5.6.2 tchar */
-    return g_ascii_isalnum(c) || (c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL);
+    /* RFC 9110 §5.6.2 tchar. A switch rather than strchr(): every name of every parsed
+     * line goes through here. */
+    if (g_ascii_isalnum(c))
+        return true;
+    switch (c) {
+    case '!':
+    case '#':
+    case '$':
+    case '%':
+    case '&':
+    case '\'':
+    case '*':
+    case '+':
+    case '-':
+    case '.':
+    case '^':
+    case '_':
+    case '`':
+    case '|':
+    case '~':
+        return true;
+    default:
+        return false;
+    }
+}
+
+static char url_ascii_lower(char c)
+{
+    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+/* ASCII case-insensitive equality of @length bytes, without a call per field: names are
+ * compared on every lookup. */
+static bool url_same_name(const char *a, const char *b, size_t length)
+{
+    for (size_t i = 0; i < length; i++) {
+        if (a[i] != b[i] && url_ascii_lower(a[i]) != url_ascii_lower(b[i]))
+            return false;
+    }
+    return true;
 }
 
 static bool url_is_ows(char c)
@@ -310,11 +348,17 @@ static size_t url_header_list_find(const UrlHeaderList *list, const char *name, 
 {
     for (size_t i = from; i < list->count; i++) {
         const UrlHeaderField *field = url_header_list_field(list, i);
-        if (field->name_length == name_length &&
-            g_ascii_strncasecmp(field->name, name, name_length) == 0)
+        if (field->name_length == name_length && url_same_name(field->name, name, name_length))
             return i;
     }
     return list->count;
+}
+
+size_t url__header_list_find(const UrlHeaderList *list, const char *name, size_t from)
+{
+    if (list == NULL || name == NULL)
+        return list != NULL ? list->count : 0;
+    return url_header_list_find(list, name, strlen(name), from);
 }
 
 /* Removes the fields called @name, keeping the order of the others. */
@@ -324,8 +368,7 @@ static size_t url_header_list_remove_all(UrlHeaderList *list, const char *name)
     size_t kept = 0;
     for (size_t i = 0; i < list->count; i++) {
         UrlHeaderField *field = url_header_list_field(list, i);
-        if (field->name_length == name_length &&
-            g_ascii_strncasecmp(field->name, name, name_length) == 0)
+        if (field->name_length == name_length && url_same_name(field->name, name, name_length))
             url_header_list_release(list, field);
         else
             list->fields[kept++] = *field;

@@ -47,6 +47,9 @@ const char *url__header_list_get(const UrlHeaderList *list, const char *name);
 /* Every value of @name joined with ", ", or NULL when absent; g_free() it. */
 char *url__header_list_get_joined(const UrlHeaderList *list, const char *name);
 bool url__header_list_contains(const UrlHeaderList *list, const char *name);
+/* The index of the first field called @name at @from or after it, or the count when there
+ * is none: for walking the fields of one name without comparing every other's. */
+size_t url__header_list_find(const UrlHeaderList *list, const char *name, size_t from);
 size_t url__header_list_count(const UrlHeaderList *list);
 bool url__header_list_at(const UrlHeaderList *list, size_t index, const char **name,
                          const char **value);

@@ -171,14 +171,11 @@ static int64_t url_expected_length(const UrlHeaderList *headers)
     /* RFC 9110 §8.6: a list of identical values is the same as one value, whether in one
      * field or several; every element must be a valid length. */
     int64_t length = -1;
-    bool found = false;
     size_t count = url__header_list_count(headers);
-    for (size_t i = 0; i < count; i++) {
-        const char *name, *value;
-        url__header_list_at(headers, i, &name, &value);
-        if (g_ascii_strcasecmp(name, "Content-Length") != 0)
-            continue;
-        found = true;
+    for (size_t i = url__header_list_find(headers, "Content-Length", 0); i < count;
+         i = url__header_list_find(headers, "Content-Length", i + 1)) {
+        const char *value;
+        url__header_list_at(headers, i, NULL, &value);
         for (const char *element = value;;) {
             const char *comma = strchr(element, ',');
             const char *end = comma != NULL ? comma : element + strlen(element);
@@ -191,7 +188,7 @@ static int64_t url_expected_length(const UrlHeaderList *headers)
             element = comma + 1;
         }
     }
-    return found ? length : -1;
+    return length;
 }
 
 /* RFC 8187 ext-value: charset "'" [ language ] "'" value-chars, as UTF-8 text or NULL. */
@@ -334,7 +331,7 @@ UrlResponse *url__response_new(int status_code, const char *url, const char *htt
     response->mime_type = NULL;
     if (has_mime) {
         for (size_t i = 0; i < mime_length; i++)
-            text[i] = g_ascii_tolower(mime[i]);
+            text[i] = mime[i] >= 'A' && mime[i] <= 'Z' ? (char)(mime[i] - 'A' + 'a') : mime[i];
         text[mime_length] = '\0';
         response->mime_type = text;
     }

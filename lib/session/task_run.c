@@ -410,15 +410,18 @@ static void store_cookies(UrlSessionTask *task, const UrlResponse *response)
     if (!handles_cookies(task, request))
         return;
     const UrlSessionConfiguration *configuration = task->session->configuration;
-    size_t count = url_response_get_header_count(response);
+    const UrlHeaderList *headers = url__response_get_headers(response);
+    size_t count = url__header_list_count(headers);
+    size_t first = url__header_list_find(headers, "Set-Cookie", 0);
+    if (first == count)
+        return; /* most responses: no clock read, no other name compared */
     double now = now_seconds();
-    for (size_t i = 0; i < count; i++) {
-        const char *name = NULL, *value = NULL;
-        if (url_response_get_header_at(response, i, &name, &value) &&
-            g_ascii_strcasecmp(name, "Set-Cookie") == 0)
-            url__cookie_storage_take(configuration->cookie_storage, value,
-                                     url_response_get_url(response), request->main_document_url,
-                                     configuration->cookie_accept_policy, now);
+    for (size_t i = first; i < count; i = url__header_list_find(headers, "Set-Cookie", i + 1)) {
+        const char *value = NULL;
+        url__header_list_at(headers, i, NULL, &value);
+        url__cookie_storage_take(configuration->cookie_storage, value,
+                                 url_response_get_url(response), request->main_document_url,
+                                 configuration->cookie_accept_policy, now);
     }
 }
 
