@@ -33,6 +33,35 @@ static bool url_method_is_valid(const char *method, UrlError **error)
     return true;
 }
 
+/* Requests are made and copied for every task (and copied again for each hop), and
+ * nearly all use one of a few methods: those are kept as static strings, not copies. */
+static const char *const url_common_methods[] = {"GET",    "HEAD",  "POST",   "PUT",
+                                                 "DELETE", "PATCH", "OPTIONS"};
+
+static const char *url_method_copy(const char *method)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(url_common_methods); i++) {
+        if (strcmp(method, url_common_methods[i]) == 0)
+            return url_common_methods[i];
+    }
+    return g_strdup(method);
+}
+
+static void url_method_free(const char *method)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(url_common_methods); i++) {
+        if (method == url_common_methods[i])
+            return;
+    }
+    g_free((char *)method);
+}
+
+static void url_request_free_url(UrlRequest *request)
+{
+    if (request->url != request->inline_url)
+        g_free(request->url);
+}
+
 static void url_request_clear_body(UrlRequest *request)
 {
     g_clear_pointer(&request->body_data, g_bytes_unref);
@@ -93,7 +122,7 @@ UrlRequest *url_request_new_checked(const char *url, UrlError **error)
     UrlRequest *request = g_new0(UrlRequest, 1);
     request->ref_count = 1;
     request->url = normal;
-    request->method = g_strdup("GET");
+    request->method = url_common_methods[0];
     request->headers = url__header_list_new();
     request->body_kind = URL_REQUEST_BODY_NONE;
     request->body_stream_length = -1;
@@ -110,11 +139,12 @@ UrlRequest *url_request_new(const char *url)
 UrlRequest *url_request_copy(const UrlRequest *request)
 {
     g_return_val_if_fail(request != NULL, NULL);
-    UrlRequest *copy = g_new0(UrlRequest, 1);
+    size_t url_size = strlen(request->url) + 1;
+    UrlRequest *copy = g_malloc(sizeof(UrlRequest) + url_size);
     *copy = *request;
     copy->ref_count = 1;
-    copy->url = g_strdup(request->url);
-    copy->method = g_strdup(request->method);
+    copy->url = memcpy(copy->inline_url, request->url, url_size);
+    copy->method = url_method_copy(request->method);
     copy->headers = url__header_list_copy(request->headers);
     /* GBytes is immutable, so sharing it is as good as a copy. */
     copy->body_data = request->body_data ? g_bytes_ref(request->body_data) : NULL;
@@ -138,8 +168,8 @@ void url_request_unref(UrlRequest *request)
         return;
     url_request_clear_body(request);
     url__header_list_free(request->headers);
-    g_free(request->url);
-    g_free(request->method);
+    url_request_free_url(request);
+    url_method_free(request->method);
     g_free(request->main_document_url);
     g_free(request);
 }
@@ -156,7 +186,7 @@ bool url_request_set_url(UrlRequest *request, const char *url, UrlError **error)
     char *normal = url__url_normalize(url, error);
     if (normal == NULL)
         return false;
-    g_free(request->url);
+    url_request_free_url(request);
     request->url = normal;
     return true;
 }
@@ -167,8 +197,8 @@ bool url_request_set_method(UrlRequest *request, const char *method, UrlError **
     if (!url_method_is_valid(method, error))
         return false;
     /* Methods are case-sensitive (RFC 9110 §9.1): "get" is not "GET", so no folding. */
-    char *copy = g_strdup(method);
-    g_free(request->method);
+    const char *copy = url_method_copy(method);
+    url_method_free(request->method);
     request->method = copy;
     return true;
 }

@@ -9,9 +9,9 @@
 #include "http/header_list.h"
 
 struct UrlRequest {
-    int ref_count; /* atomic */
-    char *url;     /* normalised, never NULL */
-    char *method;  /* never NULL, "GET" by default */
+    int ref_count;      /* atomic */
+    char *url;          /* normalised, never NULL; may be inline_url */
+    const char *method; /* never NULL, "GET" by default; common ones are static strings */
     UrlHeaderList *headers;
     UrlRequestBodyKind body_kind;
     GBytes *body_data;           /* URL_REQUEST_BODY_DATA */
@@ -23,6 +23,7 @@ struct UrlRequest {
     bool should_handle_cookies;
     char *main_document_url; /* nullable */
     UrlRequestCachePolicy cache_policy;
+    char inline_url[]; /* a copy's URL, in the same allocation */
 };
 
 /* Sets the body from a GBytes without copying (takes a new reference). */
