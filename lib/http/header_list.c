@@ -380,7 +380,9 @@ static size_t url_header_list_remove_all(UrlHeaderList *list, const char *name)
 
 size_t url__header_list_remove(UrlHeaderList *list, const char *name)
 {
-    g_return_val_if_fail(list != NULL && name != NULL, 0);
+    g_return_val_if_fail(name != NULL, 0);
+    if (list == NULL)
+        return 0; /* a request's list is made on its first header */
     return url_header_list_remove_all(list, name);
 }
 

@@ -36,7 +36,8 @@ bool url__header_is_token_n(const char *text, size_t length);
 
 /* Appends without checking (for parsed responses, which are checked by the parser). */
 void url__header_list_append(UrlHeaderList *list, const char *name, const char *value);
-/* Removes every field called @name; returns how many were removed. */
+/* Removes every field called @name; returns how many were removed (0 from a NULL list,
+ * as a request without headers has). */
 size_t url__header_list_remove(UrlHeaderList *list, const char *name);
 /* Removes every field called @name, then appends one. */
 void url__header_list_set(UrlHeaderList *list, const char *name, const char *value);

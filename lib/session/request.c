@@ -123,7 +123,6 @@ UrlRequest *url_request_new_checked(const char *url, UrlError **error)
     request->ref_count = 1;
     request->url = normal;
     request->method = url_common_methods[0];
-    request->headers = url__header_list_new();
     request->body_kind = URL_REQUEST_BODY_NONE;
     request->body_stream_length = -1;
     request->allows_cellular_access = true;
@@ -145,7 +144,7 @@ UrlRequest *url_request_copy(const UrlRequest *request)
     copy->ref_count = 1;
     copy->url = memcpy(copy->inline_url, request->url, url_size);
     copy->method = url_method_copy(request->method);
-    copy->headers = url__header_list_copy(request->headers);
+    copy->headers = request->headers ? url__header_list_copy(request->headers) : NULL;
     /* GBytes is immutable, so sharing it is as good as a copy. */
     copy->body_data = request->body_data ? g_bytes_ref(request->body_data) : NULL;
     copy->body_file = g_strdup(request->body_file);
@@ -209,6 +208,14 @@ const char *url_request_get_method(const UrlRequest *request)
     return request->method;
 }
 
+/* The list to change, made on first use: most requests set no header. */
+static UrlHeaderList *url_request_headers(UrlRequest *request)
+{
+    if (request->headers == NULL)
+        request->headers = url__header_list_new();
+    return request->headers;
+}
+
 bool url_request_set_header(UrlRequest *request, const char *name, const char *value,
                             UrlError **error)
 {
@@ -216,12 +223,13 @@ bool url_request_set_header(UrlRequest *request, const char *name, const char *v
     if (!url__header_name_is_valid(name, error))
         return false;
     if (value == NULL) {
-        url__header_list_remove(request->headers, name);
+        if (request->headers)
+            url__header_list_remove(request->headers, name);
         return true;
     }
     if (!url__header_value_is_valid(value, error))
         return false;
-    url__header_list_set(request->headers, name, value);
+    url__header_list_set(url_request_headers(request), name, value);
     return true;
 }
 
@@ -231,7 +239,7 @@ bool url_request_add_header(UrlRequest *request, const char *name, const char *v
     g_return_val_if_fail(request != NULL, false);
     if (!url__header_name_is_valid(name, error) || !url__header_value_is_valid(value, error))
         return false;
-    url__header_list_append(request->headers, name, value);
+    url__header_list_append(url_request_headers(request), name, value);
     return true;
 }
 

@@ -9,10 +9,10 @@
 #include "http/header_list.h"
 
 struct UrlRequest {
-    int ref_count;      /* atomic */
-    char *url;          /* normalised, never NULL; may be inline_url */
-    const char *method; /* never NULL, "GET" by default; common ones are static strings */
-    UrlHeaderList *headers;
+    int ref_count;          /* atomic */
+    char *url;              /* normalised, never NULL; may be inline_url */
+    const char *method;     /* never NULL, "GET" by default; common ones are static strings */
+    UrlHeaderList *headers; /* NULL until a header is set: read it with url__header_list_* */
     UrlRequestBodyKind body_kind;
     GBytes *body_data;           /* URL_REQUEST_BODY_DATA */
     char *body_file;             /* URL_REQUEST_BODY_FILE */
