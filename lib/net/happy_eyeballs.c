@@ -4,6 +4,8 @@
  * family of the first address; what is remembered here changes that first address. */
 #include "net/happy_eyeballs.h"
 
+#include <string.h>
+
 #include <glib.h>
 
 typedef struct {
@@ -52,10 +54,32 @@ void url__happy_eyeballs_record(UrlHappyEyeballs *self, const char *host, int po
     g_hash_table_replace(self->winners, g_strdup_printf("%s:%d", host, port), winner);
 }
 
+/* "host:port" in @buffer when it fits (every host name does: DNS names are at most 253
+ * octets), else a new string to g_free(): the lookup on every hop allocates nothing. */
+static char *winner_key(char *buffer, size_t size, const char *host, int port)
+{
+    size_t length = strlen(host);
+    if (length + 12 > size)
+        return g_strdup_printf("%s:%d", host, port);
+    memcpy(buffer, host, length);
+    buffer[length] = ':';
+    char digits[12];
+    size_t count = 0;
+    unsigned value = port > 0 ? (unsigned)port : 0;
+    do
+        digits[count++] = (char)('0' + value % 10);
+    while ((value /= 10) != 0);
+    for (size_t i = 0; i < count; i++)
+        buffer[length + 1 + i] = digits[count - 1 - i];
+    buffer[length + 1 + count] = '\0';
+    return buffer;
+}
+
 int url__happy_eyeballs_preferred_family(UrlHappyEyeballs *self, const char *host, int port,
                                          uint64_t generation)
 {
-    char *key = g_strdup_printf("%s:%d", host, port);
+    char buffer[280];
+    char *key = winner_key(buffer, sizeof buffer, host, port);
     Winner *winner = g_hash_table_lookup(self->winners, key);
     int family = 0;
     if (winner && winner->generation == generation &&
@@ -64,6 +88,7 @@ int url__happy_eyeballs_preferred_family(UrlHappyEyeballs *self, const char *hos
         family = winner->family;
     else if (winner)
         g_hash_table_remove(self->winners, key); /* another network, or too old */
-    g_free(key);
+    if (key != buffer)
+        g_free(key);
     return family;
 }

@@ -101,6 +101,11 @@ static void answer_from_cache(UrlSessionTask *task, UrlCachedResponse *cached, d
     url__task_net_complete_with_response(task, url_response_ref(cached->response), body_of(cached));
 }
 
+bool url__task_cache_may_answer(UrlSessionTask *task)
+{
+    return uses_cache(task) || policy_of(task) == URL_REQUEST_RETURN_CACHE_DATA_DONT_LOAD;
+}
+
 bool url__task_cache_begin(UrlSessionTask *task, const UrlHeaderList *headers)
 {
     double start = now_seconds();

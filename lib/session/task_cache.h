@@ -17,6 +17,9 @@
 
 typedef struct UrlSessionTask UrlSessionTask;
 
+/* Whether url__task_cache_begin() could answer the task: it uses a cache, or its policy
+ * is return-cache-data-don't-load. When not, the headers it takes need not be built. */
+bool url__task_cache_may_answer(UrlSessionTask *task);
 /* Before the task's first hop, with the headers it would send: true when the task is
  * answered without the network (a cache hit, or URL_ERROR_RESOURCE_UNAVAILABLE); false
  * when the hop goes ahead. */

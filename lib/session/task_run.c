@@ -554,14 +554,17 @@ static char *proxy_for(UrlSessionTask *task, const char *url)
 static void begin_request(UrlSessionTask *task)
 {
     UrlTaskNet *net = &task->net;
-    /* The cache answers before anything touches the network (it works offline too). */
+    /* The cache answers before anything touches the network (it works offline too); the
+     * headers it matches Vary against are built only when it may answer. */
     if (!net->cache_consulted) {
         net->cache_consulted = true;
-        UrlHeaderList *headers = headers_to_send(task, net->request);
-        bool answered = url__task_cache_begin(task, headers);
-        url__header_list_free(headers);
-        if (answered)
-            return;
+        if (url__task_cache_may_answer(task)) {
+            UrlHeaderList *headers = headers_to_send(task, net->request);
+            bool answered = url__task_cache_begin(task, headers);
+            url__header_list_free(headers);
+            if (answered)
+                return;
+        }
     }
     /* Beyond what the origin's connections can carry, the hop waits in the session rather
      * than as a transfer inside libcurl. Like any wait without a transfer, it is not
